@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+
+namespace Buildroot.Download.Tasks.Hashing;
+
+/// <summary>One expected hash: a line of a hash file, or one value of the <c>Hash</c> metadata.</summary>
+/// <param name="Algorithm">md5, sha1, sha224, sha256, sha384, sha512 (or an unknown name, kept to report it).</param>
+/// <param name="ExpectedHex">The expected digest, lower-case hex.</param>
+/// <param name="FileName">The file name the line is for.</param>
+/// <param name="Origin">Where it came from, for messages: <c>path/foo.hash:3</c> or <c>Hash metadata</c>.</param>
+internal sealed record HashEntry(string Algorithm, string ExpectedHex, string FileName, string Origin);
+
+/// <summary>
+/// What check-hash would compare one file against: every entry for that file's name in the
+/// given hash files (those that exist) and the inline hashes.
+/// </summary>
+/// <param name="HashFileFound">True when at least one hash file exists, or inline hashes were given.</param>
+/// <param name="Entries">The entries naming this file, in file order.</param>
+/// <param name="HashFilesRead">The hash files that exist, for messages.</param>
+internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashEntry> Entries, ImmutableArray<string> HashFilesRead)
+{
+    /// <summary>
+    /// Reads the hash files (missing ones are skipped, as Buildroot does) and keeps the lines
+    /// naming <paramref name="fileName"/>; <paramref name="inlineHashes"/> (each <c>algo:hex</c>)
+    /// apply to it too. A malformed line is a <see cref="Infrastructure.BrdlException"/>.
+    /// </summary>
+    public static HashExpectations Load(string fileName, IEnumerable<string> hashFiles, IEnumerable<string> inlineHashes) =>
+        throw new NotImplementedException("Hashing room: to be written.");
+}

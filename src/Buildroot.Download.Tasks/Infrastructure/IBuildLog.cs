@@ -1,0 +1,19 @@
+namespace Buildroot.Download.Tasks.Infrastructure;
+
+/// <summary>
+/// Where the download pipeline reports what it does. The tasks adapt it to MSBuild's
+/// logger; tests record it. Errors travel as <see cref="BrdlException"/>, not through here,
+/// except where a step must report several of them and go on.
+/// </summary>
+internal interface IBuildLog
+{
+    /// <summary>What the user sees by default, even at minimal verbosity ("Downloading zlib").</summary>
+    void Message(string text);
+
+    /// <summary>What runs and why (each command line), at normal verbosity.</summary>
+    void Detail(string text);
+
+    void Warning(string code, string text);
+
+    void Error(string code, string text);
+}

@@ -1,0 +1,69 @@
+namespace Buildroot.Download.Tasks.Infrastructure;
+
+/// <summary>
+/// Every error and warning the package reports carries one of these codes, so that users
+/// can search for it and tests can assert it. Codes are never reused for another meaning.
+/// Ranges: 00xx input, 01xx download wrapper, 02xx hashes, 03xx backends, 04xx archives,
+/// 05xx vendoring, 06xx locks and processes, 07xx manifests.
+/// </summary>
+internal static class MessageCodes
+{
+    // 00xx: the package description given by the user.
+    public const string MissingVersion = "BRDL0001";
+    public const string MissingSite = "BRDL0002";
+    public const string UnknownSiteMethod = "BRDL0003";
+    public const string PathEscapesDownloadFolder = "BRDL0004";
+    public const string ValueLooksLikeOption = "BRDL0005";
+    public const string InvalidBoolean = "BRDL0006";
+    public const string InvalidInlineHash = "BRDL0007";
+    public const string InvalidPackageName = "BRDL0008";
+    public const string UnknownPostProcess = "BRDL0009";
+    public const string InvalidSetting = "BRDL0010";
+    public const string SubmodulesNeedGit = "BRDL0011";
+    public const string TaskFailedUnexpectedly = "BRDL0099";
+
+    // 01xx: the download wrapper.
+    public const string AllUrisFailed = "BRDL0101";
+    public const string OfflineFileMissing = "BRDL0102";
+    public const string TransientNotReproducible = "BRDL0103";
+    public const string UriAttemptFailed = "BRDL0104";
+    public const string ExistingFileWrongHash = "BRDL0105";
+    public const string DownloadCancelled = "BRDL0106";
+    public const string CannotInstallFile = "BRDL0107";
+
+    // 02xx: hash checks (check-hash's outcomes and hash file syntax).
+    public const string NoHashFile = "BRDL0201";
+    public const string HashMismatch = "BRDL0202";
+    public const string FileNotInHashFiles = "BRDL0203";
+    public const string UnknownHashAlgorithm = "BRDL0204";
+    public const string MalformedHashFile = "BRDL0205";
+    public const string HashFileUnreadable = "BRDL0206";
+    public const string FileToVerifyMissing = "BRDL0207";
+
+    // 03xx: backends (one per download method).
+    public const string HttpFailed = "BRDL0301";
+    public const string ToolFailed = "BRDL0302";
+    public const string NoSuchChangeset = "BRDL0303";
+    public const string FileSourceMissing = "BRDL0304";
+    public const string VcsCacheRebuilt = "BRDL0305";
+
+    // 04xx: archives.
+    public const string GzipMissing = "BRDL0401";
+    public const string UnsafeArchiveEntry = "BRDL0402";
+    public const string ArchiveUnreadable = "BRDL0403";
+
+    // 05xx: vendoring post-processes.
+    public const string VendoringFailed = "BRDL0501";
+    public const string GoModMissing = "BRDL0502";
+    public const string CargoManifestMissing = "BRDL0503";
+
+    // 06xx: locks and external processes.
+    public const string WaitingForLock = "BRDL0601";
+    public const string ToolNotFound = "BRDL0602";
+    public const string ToolTimedOut = "BRDL0603";
+
+    // 07xx: Buildroot-style .mk manifests.
+    public const string ManifestConstructNotUnderstood = "BRDL0701";
+    public const string ManifestUnreadable = "BRDL0702";
+    public const string ManifestWithoutPackage = "BRDL0703";
+}

@@ -1,0 +1,137 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace Buildroot.Download.Tasks.Infrastructure;
+
+/// <summary>
+/// Runs an <see cref="ExternalCommand"/>: prints it, feeds it no input (so a tool that would
+/// prompt for a password fails instead of hanging the build), reads stdout and stderr at once,
+/// and on cancellation or time-out kills the whole process tree.
+/// Every git, svn, hg, bzr, cvs, curl, scp, sftp, gzip, cargo and go call goes through here.
+/// </summary>
+internal sealed class ProcessRunner
+{
+    private readonly IBuildLog _log;
+
+    public ProcessRunner(IBuildLog log)
+    {
+        _log = log;
+    }
+
+    public async Task<CommandResult> RunAsync(ExternalCommand command, CancellationToken cancellationToken)
+    {
+        if (!command.Quiet)
+        {
+            _log.Detail(command.ToString());
+        }
+
+        using var process = new Process { StartInfo = CreateStartInfo(command) };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new BrdlException(
+                MessageCodes.ToolNotFound,
+                $"Cannot run '{command.FileName}': {e.Message}. {command.MissingToolHint ?? "Install it or put it on PATH."}",
+                e);
+        }
+
+        process.StandardInput.Close();
+        Task<string> standardError = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        Task<string> standardOutput = command.StandardOutputPath is null
+            ? process.StandardOutput.ReadToEndAsync(CancellationToken.None)
+            : CopyToFileAsync(process.StandardOutput.BaseStream, command.StandardOutputPath);
+
+        using var timeout = command.Timeout is { } limit
+            ? new CancellationTokenSource(limit)
+            : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new BrdlException(
+                MessageCodes.ToolTimedOut,
+                $"'{command}' did not finish within {command.Timeout}; it was stopped.");
+        }
+
+        var result = new CommandResult(
+            process.ExitCode,
+            await standardOutput.ConfigureAwait(false),
+            await standardError.ConfigureAwait(false));
+
+        if (command.ThrowOnFailure && !result.Succeeded)
+        {
+            throw new BrdlException(
+                MessageCodes.ToolFailed,
+                $"'{command}' failed with exit code {result.ExitCode}: {SecretRedactor.Redact(LastLines(result.StandardError))}");
+        }
+
+        return result;
+    }
+
+    private static ProcessStartInfo CreateStartInfo(ExternalCommand command)
+    {
+        var startInfo = new ProcessStartInfo(command.FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = command.WorkingDirectory ?? string.Empty,
+        };
+        foreach (string argument in command.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string? value) in command.Environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        return startInfo;
+    }
+
+    private static async Task<string> CopyToFileAsync(Stream source, string path)
+    {
+        await using var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        await source.CopyToAsync(target).ConfigureAwait(false);
+        return string.Empty;
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited on its own between the cancellation and the kill.
+        }
+    }
+
+    /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
+    private static string LastLines(string text)
+    {
+        string[] lines = text.TrimEnd().Split('\n');
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
+    }
+}

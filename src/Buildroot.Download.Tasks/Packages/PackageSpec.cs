@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+
+namespace Buildroot.Download.Tasks.Packages;
+
+/// <summary>
+/// One package as the download pipeline sees it: the counterpart of Buildroot's
+/// <c>FOO_…</c> variables after defaults are applied and every value is validated
+/// (see <see cref="PackageSpecFactory"/>). Immutable; paths in it are safe to join under
+/// the download folder.
+/// </summary>
+internal sealed record PackageSpec
+{
+    /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>FOO_VERSION</c> as given; for VCS methods the changeset.</summary>
+    public required string Version { get; init; }
+
+    /// <summary><c>FOO_DL_VERSION</c>: the unsanitized version handed to the backend.</summary>
+    public required string DlVersion { get; init; }
+
+    /// <summary>The version with <c>/</c>, <c>:</c> and spaces replaced by <c>_</c>, for file and folder names.</summary>
+    public required string SanitizedVersion { get; init; }
+
+    /// <summary><c>FOO_SITE</c>, or null for a package with nothing to fetch from a site.</summary>
+    public string? Site { get; init; }
+
+    /// <summary><c>FOO_SITE_METHOD</c>, lower case: wget, curl, git, svn, hg, bzr, cvs, scp, sftp, file, local.</summary>
+    public required string SiteMethod { get; init; }
+
+    /// <summary><c>FOO_SOURCE</c>: the main file's name in the package's download folder.</summary>
+    public required string Source { get; init; }
+
+    /// <summary><c>FOO_EXTRA_DOWNLOADS</c>: bare names (fetched from the site) or full URLs.</summary>
+    public ImmutableArray<string> ExtraDownloads { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary><c>FOO_PATCH</c>: bare names (fetched from the site) or full URLs.</summary>
+    public ImmutableArray<string> Patches { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary><c>FOO_DL_SUBDIR</c>: the package's folder under the download folder.</summary>
+    public required string DlSubdir { get; init; }
+
+    /// <summary><c>FOO_DL_OPTS</c>, already split into separate arguments.</summary>
+    public ImmutableArray<string> DlOpts { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>Hash files to check, in order; those that do not exist are simply absent.</summary>
+    public ImmutableArray<string> HashFiles { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>The <c>Hash</c> metadata: extra hashes for the main file, each <c>algo:hex</c>.</summary>
+    public ImmutableArray<string> InlineHashes { get; init; } = ImmutableArray<string>.Empty;
+
+    public bool TransientDownload { get; init; }
+
+    public bool GitSubmodules { get; init; }
+
+    public bool GitLfs { get; init; }
+
+    public bool SvnExternals { get; init; }
+
+    /// <summary><c>FOO_DOWNLOAD_POST_PROCESS</c>: null, <c>cargo</c> or <c>go</c>.</summary>
+    public string? DownloadPostProcess { get; init; }
+
+    /// <summary>The Cargo manifest inside the archive, relative to its top folder (default <c>Cargo.toml</c>).</summary>
+    public string? CargoManifest { get; init; }
+
+    /// <summary>The folder holding <c>go.mod</c> inside the archive, relative to its top folder.</summary>
+    public string? GoSubdir { get; init; }
+
+    public string? License { get; init; }
+
+    public string? LicenseFiles { get; init; }
+
+    public bool Redistribute { get; init; } = true;
+
+    /// <summary><c>&lt;name&gt;-&lt;sanitized version&gt;</c>: the top folder of generated archives.</summary>
+    public string BaseName => $"{Name}-{SanitizedVersion}";
+
+    /// <summary>
+    /// The name without a <c>host-</c> prefix, as Buildroot's <c>RAWNAME</c>: what a git cache
+    /// or a mirror folder is named after.
+    /// </summary>
+    public string RawName => Name.StartsWith("host-", StringComparison.Ordinal) ? Name["host-".Length..] : Name;
+
+    /// <summary>
+    /// Methods whose archives are not reproducible: Buildroot never checks their hashes
+    /// (the "no-check list"); transient packages join it too.
+    /// </summary>
+    public bool SkipsHashCheck =>
+        TransientDownload || SiteMethod is "bzr" or "cvs" or "hg";
+}

@@ -1,0 +1,40 @@
+using Buildroot.Download.Tasks.Infrastructure;
+using Microsoft.Build.Framework;
+using Task = System.Threading.Tasks.Task;
+
+namespace Buildroot.Download.Tasks.Tasks;
+
+/// <summary>
+/// The plumbing every task shares: cancellation (Ctrl+C) through a token, one async body run
+/// to completion, and <see cref="BrdlException"/> turned into a coded MSBuild error.
+/// Concrete tasks are thin: item metadata in, the pipeline called, items out.
+/// </summary>
+public abstract class BuildrootTask : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        var log = new MSBuildLog(Log);
+        try
+        {
+            // MSBuild calls Execute on a thread of its own; blocking it is what every task does.
+            ExecuteAsync(log, _cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            Log.LogWarning(null, MessageCodes.DownloadCancelled, null, null, 0, 0, 0, 0, "The build was cancelled; nothing partial was left in the download folder.");
+            return false;
+        }
+        catch (BrdlException e)
+        {
+            log.Error(e.Code, e.Message);
+        }
+
+        return !_cancellation.IsCancellationRequested && !Log.HasLoggedErrors;
+    }
+
+    internal abstract Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken);
+}

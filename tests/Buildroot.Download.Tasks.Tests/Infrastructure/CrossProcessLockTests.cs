@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.TestUtilities;
+
+namespace Buildroot.Download.Tasks.Tests.Infrastructure;
+
+public sealed class CrossProcessLockTests
+{
+    [Fact]
+    public async Task A_lock_held_by_util_linux_flock_makes_us_wait_and_say_so()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        using var holder = StartFlockHolder(lockFile, seconds: 1.5);
+        var log = new RecordingLog();
+        var clock = Stopwatch.StartNew();
+
+        using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", log, CancellationToken.None))
+        {
+            clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(0.8));
+        }
+
+        log.Messages.ShouldContain(m => m.Contains(lockFile) && m.Contains("downloading zlib"));
+    }
+
+    [Fact]
+    public async Task Two_holders_in_one_process_never_overlap()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".br-lock");
+        int inside = 0;
+        int overlaps = 0;
+
+        async Task Worker()
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                using (await CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), CancellationToken.None))
+                {
+                    if (Interlocked.Increment(ref inside) > 1)
+                    {
+                        Interlocked.Increment(ref overlaps);
+                    }
+
+                    await Task.Delay(2);
+                    Interlocked.Decrement(ref inside);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Worker)));
+
+        overlaps.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Our_lock_makes_util_linux_flock_wait()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+
+        using (await CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), CancellationToken.None))
+        {
+            using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+            await probe.WaitForExitAsync();
+            probe.ExitCode.ShouldNotBe(0, "flock got the lock while we held it");
+        }
+
+        using var after = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+        await after.WaitForExitAsync();
+        after.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_lock_can_be_cancelled()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        using var holder = StartFlockHolder(lockFile, seconds: 10);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+
+        await Should.ThrowAsync<OperationCanceledException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), cancellation.Token));
+    }
+
+    /// <summary>Starts <c>flock FILE sleep N</c> and returns once it holds the lock.</summary>
+    internal static FlockHolder StartFlockHolder(string lockFile, double seconds)
+    {
+        string ready = lockFile + ".held";
+        var process = Process.Start(new ProcessStartInfo(
+            "flock",
+            [lockFile, "sh", "-c", "touch \"$1\"; sleep \"$2\"", "sh", ready, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(ready) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+        }
+
+        return new FlockHolder(process);
+    }
+
+    internal sealed class FlockHolder(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
+        }
+    }
+}
