@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+
+namespace Buildroot.Download.Tasks.Hashing;
+
+/// <summary>
+/// Computes several digests of one stream of bytes in a single pass, so a file is read
+/// once whatever the number of hashes listed for it (and a download can be hashed while
+/// it streams to disk).
+/// </summary>
+internal sealed class MultiHasher : IDisposable
+{
+    private static readonly ImmutableDictionary<string, HashAlgorithmName> Known =
+        new Dictionary<string, HashAlgorithmName>(StringComparer.Ordinal)
+        {
+            ["md5"] = HashAlgorithmName.MD5,
+            ["sha1"] = HashAlgorithmName.SHA1,
+            ["sha224"] = new("SHA224"),
+            ["sha256"] = HashAlgorithmName.SHA256,
+            ["sha384"] = HashAlgorithmName.SHA384,
+            ["sha512"] = HashAlgorithmName.SHA512,
+        }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, IDigest> _digests = new(StringComparer.Ordinal);
+
+    /// <param name="algorithms">Algorithm names as in hash files (md5 … sha512); duplicates are computed once.</param>
+    public MultiHasher(IEnumerable<string> algorithms)
+    {
+        foreach (string algorithm in algorithms.Distinct(StringComparer.Ordinal))
+        {
+            _digests[algorithm] = algorithm == "sha224"
+                ? new Sha224AsDigest(new Sha224Digest())
+                : new IncrementalDigest(IncrementalHash.CreateHash(
+                    Known.TryGetValue(algorithm, out HashAlgorithmName name)
+                        ? name
+                        : throw new ArgumentException($"Unknown hash algorithm '{algorithm}'.", nameof(algorithms))));
+        }
+    }
+
+    /// <summary>The algorithm names check-hash accepts.</summary>
+    public static IReadOnlyCollection<string> SupportedAlgorithms => Known.Keys.ToArray();
+
+    public static bool IsSupported(string algorithm) => Known.ContainsKey(algorithm);
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        foreach (IDigest digest in _digests.Values)
+        {
+            digest.Append(data);
+        }
+    }
+
+    /// <summary>The digests as lower-case hex, by algorithm name. Call once.</summary>
+    public ImmutableDictionary<string, string> Finish() =>
+        _digests.ToImmutableDictionary(
+            pair => pair.Key,
+            pair => Convert.ToHexString(pair.Value.Finish()).ToLowerInvariant(),
+            StringComparer.Ordinal);
+
+    /// <summary>Reads <paramref name="path"/> once and returns its digests for <paramref name="algorithms"/>.</summary>
+    public static async Task<ImmutableDictionary<string, string>> HashFileAsync(
+        string path,
+        IEnumerable<string> algorithms,
+        CancellationToken cancellationToken)
+    {
+        using var hasher = new MultiHasher(algorithms);
+        byte[] buffer = new byte[1 << 20];
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hasher.Append(buffer.AsSpan(0, read));
+        }
+
+        return hasher.Finish();
+    }
+
+    public void Dispose()
+    {
+        foreach (IDigest digest in _digests.Values)
+        {
+            digest.Dispose();
+        }
+    }
+
+    private interface IDigest : IDisposable
+    {
+        void Append(ReadOnlySpan<byte> data);
+
+        byte[] Finish();
+    }
+
+    private sealed class Sha224AsDigest(Sha224Digest sha224) : IDigest
+    {
+        public void Append(ReadOnlySpan<byte> data) => sha224.Append(data);
+
+        public byte[] Finish() => sha224.Finish();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class IncrementalDigest(IncrementalHash hash) : IDigest
+    {
+        public void Append(ReadOnlySpan<byte> data) => hash.AppendData(data);
+
+        public byte[] Finish() => hash.GetHashAndReset();
+
+        public void Dispose() => hash.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Vendoring;
+
+/// <summary>
+/// A step run on a freshly downloaded archive before its hashes are checked
+/// (<c>FOO_DOWNLOAD_POST_PROCESS</c>): it rewrites <see cref="PostProcessRequest.ArchivePath"/>
+/// in place. A failure is a <see cref="BrdlException"/>; the wrapper then throws the scratch
+/// file away and tries the next URI.
+/// </summary>
+internal interface IDownloadPostProcess
+{
+    Task RunAsync(PostProcessRequest request, CancellationToken cancellationToken);
+}
+
+internal sealed record PostProcessRequest
+{
+    /// <summary>The archive to vendor, rewritten in place.</summary>
+    public required string ArchivePath { get; init; }
+
+    /// <summary>A folder of the post-process's own, deleted afterwards.</summary>
+    public required string ScratchFolder { get; init; }
+
+    /// <summary>The download dir's root: <c>br-cargo-home</c> and <c>go-mod-cache</c> live there.</summary>
+    public required string DownloadDirectory { get; init; }
+
+    public required PackageSpec Package { get; init; }
+
+    /// <summary>GOPROXY for go: the <c>BuildrootGoProxy</c> property, else the environment's, else <c>direct</c>.</summary>
+    public string? GoProxy { get; init; }
+
+    public required ToolPaths Tools { get; init; }
+
+    public required ProcessRunner Runner { get; init; }
+
+    public required IBuildLog Log { get; init; }
+}
