@@ -72,8 +72,11 @@ internal sealed record PackageSpec
 
     public bool Redistribute { get; init; } = true;
 
-    /// <summary><c>&lt;name&gt;-&lt;sanitized version&gt;</c>: the top folder of generated archives.</summary>
-    public string BaseName => $"{Name}-{SanitizedVersion}";
+    /// <summary>
+    /// <c>&lt;raw name&gt;-&lt;sanitized version&gt;</c> (Buildroot's <c>BASENAME_RAW</c>): the top folder
+    /// of generated archives and the start of default file names.
+    /// </summary>
+    public string BaseName => $"{RawName}-{SanitizedVersion}";
 
     /// <summary>
     /// The name without a <c>host-</c> prefix, as Buildroot's <c>RAWNAME</c>: what a git cache
