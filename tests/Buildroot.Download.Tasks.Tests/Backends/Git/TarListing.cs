@@ -14,6 +14,13 @@ internal static class TarListing
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>"tar -tv" lines: mode, owner, size, date and name of each entry.</summary>
+    public static async Task<string[]> VerboseNamesAsync(string archive)
+    {
+        CommandResult result = await Runner.RunAsync(new ExternalCommand("tar").WithArguments("-tvzf", archive), CancellationToken.None);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>Unpacks the archive into <paramref name="destination"/> (created) and returns it.</summary>
     public static async Task<string> ExtractAsync(string archive, string destination)
     {
