@@ -39,6 +39,7 @@ internal static class MessageCodes
     public const string MalformedHashFile = "BRDL0205";
     public const string HashFileUnreadable = "BRDL0206";
     public const string FileToVerifyMissing = "BRDL0207";
+    public const string FileToVerifyUnreadable = "BRDL0208";
 
     // 03xx: backends (one per download method).
     public const string HttpFailed = "BRDL0301";
