@@ -110,11 +110,11 @@ internal sealed class DownloadWrapper
             case Verdict.TryNext:
                 Log.Warning(
                     MessageCodes.ExistingFileWrongHash,
-                    $"{package.Name}: {finalPath} does not match its hashes; removing it and downloading it again.{Environment.NewLine}{HashReport.Describe(result, finalPath)}");
+                    $"{package.Name}: {finalPath} does not match its hashes; removing it and downloading it again.{Environment.NewLine}{HashCheckReport.Describe(file.FileName, result, expected)}");
                 _folder.Discard(package, file.FileName);
                 return null;
             default:
-                throw Failure(package, file, result, finalPath);
+                throw Failure(package, file, result, expected);
         }
     }
 
@@ -172,12 +172,12 @@ internal sealed class DownloadWrapper
 
                         return new DownloadedFile(finalPath, package.Name, Transient: false, verified);
                     case Verdict.TryNext:
-                        string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashReport.Describe(result, file.FileName)}";
+                        string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashCheckReport.Describe(file.FileName, result, expected)}";
                         Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {mismatch}");
                         failures.Add(mismatch);
                         return null;
                     default:
-                        throw Failure(package, file, result, file.FileName);
+                        throw Failure(package, file, result, expected);
                 }
             }
 
@@ -228,7 +228,7 @@ internal sealed class DownloadWrapper
         }
     }
 
-    private static BrdlException Failure(PackageSpec package, PlannedFile file, HashCheckResult result, string shownPath)
+    private static BrdlException Failure(PackageSpec package, PlannedFile file, HashCheckResult result, HashExpectations expected)
     {
         string code = result.Outcome switch
         {
@@ -239,7 +239,7 @@ internal sealed class DownloadWrapper
         };
         string detail = result.Outcome == HashCheckOutcome.NoHashFile
             ? $"no hash file for {file.FileName}, and BuildrootForceCheckHashes is set: add one."
-            : HashReport.Describe(result, shownPath);
+            : HashCheckReport.Describe(file.FileName, result, expected, package.HashFiles);
         return new BrdlException(code, $"{package.Name}: {detail}");
     }
 

@@ -10,7 +10,7 @@ namespace Buildroot.Download.Tasks;
 /// <summary>
 /// Lists the files every package needs, where they go in the download folder and how to check
 /// them, without touching the network: one item per file (full path) with metadata
-/// <c>Package</c>, <c>FileName</c>, <c>HashFiles</c>, <c>Hash</c>, <c>NoCheck</c>, <c>Transient</c>.
+/// <c>Package</c>, <c>NameInHashFiles</c>, <c>HashFiles</c>, <c>Hash</c>, <c>NoCheck</c>, <c>Transient</c>.
 /// <c>BuildrootVerify</c> feeds them to <see cref="VerifyHash"/>.
 /// </summary>
 public sealed class ResolveBuildrootFiles : PackageTask
@@ -38,7 +38,7 @@ public sealed class ResolveBuildrootFiles : PackageTask
     {
         var item = new TaskItem(folder.FinalPath(package, file.FileName));
         item.SetMetadata("Package", package.Name);
-        item.SetMetadata("FileName", file.FileName);
+        item.SetMetadata("NameInHashFiles", file.FileName);
         item.SetMetadata("HashFiles", string.Join(';', package.HashFiles));
         item.SetMetadata("Hash", file.IsMainSource ? string.Join(';', package.InlineHashes) : string.Empty);
         item.SetMetadata("NoCheck", file.IsMainSource && package.SkipsHashCheck ? "true" : "false");
