@@ -52,6 +52,7 @@ internal static class MessageCodes
     public const string GzipMissing = "BRDL0401";
     public const string UnsafeArchiveEntry = "BRDL0402";
     public const string ArchiveUnreadable = "BRDL0403";
+    public const string ArchiveSourceUnreadable = "BRDL0404";
 
     // 05xx: vendoring post-processes.
     public const string VendoringFailed = "BRDL0501";
