@@ -84,6 +84,11 @@ internal sealed class GitBackend : IDownloadBackend
 
     private static void RefuseOptionLikeValues(BackendRequest request)
     {
+        if (request.Uri.Length == 0)
+        {
+            throw new BrdlException(MessageCodes.MissingSite, "A git package needs a site: the URL of the repository to clone.");
+        }
+
         // Both reach git as arguments where git would read a leading '-' as an option.
         if (request.Uri.StartsWith('-'))
         {
