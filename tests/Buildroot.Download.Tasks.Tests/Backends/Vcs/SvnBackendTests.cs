@@ -159,6 +159,26 @@ public sealed class SvnBackendTests : IClassFixture<SvnUpstream>, IDisposable
         File.Exists(quiet.OutputPath).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("<info><entry><commit revision=\"7\"><author>a</author><date>2019-03-04T05:06:07.999999Z</date></commit></entry></info>", "2019-03-04T05:06:07Z")]
+    [InlineData("<info><entry><commit revision=\"7\"><date>2019-03-04T05:06:07.000000Z</date></commit></entry></info>", "2019-03-04T05:06:07Z")]
+    public void Last_changed_date_is_read_from_svn_info_xml_and_cut_to_whole_seconds(string xml, string expected)
+    {
+        SvnBackend.LastChangedDate(xml, "svn://example.invalid/trunk@7")
+            .ShouldBe(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("<info><entry><commit revision=\"7\"/></entry></info>")]
+    [InlineData("svn: E170013: Unable to connect")]
+    public void Svn_info_without_a_date_is_a_tool_failure_quoting_what_it_printed(string printed)
+    {
+        var error = Should.Throw<BrdlException>(() => SvnBackend.LastChangedDate(printed, "svn://example.invalid/trunk@7"));
+
+        error.Code.ShouldBe(MessageCodes.ToolFailed);
+        error.Message.ShouldContain(printed);
+    }
+
     private static DateTimeOffset LastChangedDateBySvnInfo(string target)
     {
         string xml = VcsTool.Run(Path.GetTempPath(), "svn", "info", "--xml", target);
