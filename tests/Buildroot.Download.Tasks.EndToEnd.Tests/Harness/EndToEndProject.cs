@@ -34,6 +34,7 @@ internal sealed class EndToEndProject : IDisposable
         _package = package;
         _output = output;
         Root = Path.Combine(package.RunFolder, "tests", $"{name ?? "test"}-{Guid.NewGuid():N}"[..Math.Min(48, (name ?? "test").Length + 9)]);
+        ProjectFile = Path.Combine(ProjectDirectory, "Consumer.csproj");
         Directory.CreateDirectory(ProjectDirectory);
         Directory.CreateDirectory(LogsFolder);
         File.WriteAllText(Path.Combine(Root, "nuget.config"), NuGetConfig());
@@ -43,7 +44,7 @@ internal sealed class EndToEndProject : IDisposable
 
     public string ProjectDirectory => Path.Combine(Root, "project");
 
-    public string ProjectFile => Path.Combine(ProjectDirectory, "Consumer.csproj");
+    public string ProjectFile { get; private set; }
 
     /// <summary>The download folder every build of this project is given (<c>BuildrootDlDir</c>).</summary>
     public string DownloadFolder => Path.Combine(Root, "dl");
@@ -78,6 +79,29 @@ internal sealed class EndToEndProject : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, content);
         return path;
+    }
+
+    /// <summary>
+    /// Copies a project of <c>testassets/</c> (without its <c>bin/</c> and <c>obj/</c>) as this
+    /// test's project: a copy, so that tests never write into the repository.
+    /// </summary>
+    public void CopyTestAsset(string name)
+    {
+        string source = Path.Combine(TestUtilities.RepositoryPaths.TestAssets, name);
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            {
+                continue;
+            }
+
+            string target = Path.Combine(ProjectDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        ProjectFile = Directory.GetFiles(ProjectDirectory, "*.csproj").Single();
     }
 
     /// <summary>
