@@ -233,7 +233,10 @@ public sealed class LoopbackHttpServer : IDisposable
             target,
             proxied,
             headers.FirstOrDefault(h => h.Name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)).Value,
-            headers.FirstOrDefault(h => h.Name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)).Value);
+            headers.FirstOrDefault(h => h.Name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)).Value)
+        {
+            Headers = headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray(),
+        };
     }
 
     private static bool EndsWithBlankLine(List<byte> bytes) =>
@@ -247,4 +250,12 @@ public sealed class LoopbackHttpServer : IDisposable
 /// <param name="Proxied">True when the client spoke to us as a proxy.</param>
 /// <param name="Authorization">The Authorization header, if any.</param>
 /// <param name="UserAgent">The User-Agent header, if any.</param>
-public sealed record RecordedRequest(string Method, string Path, string RawTarget, bool Proxied, string? Authorization, string? UserAgent);
+public sealed record RecordedRequest(string Method, string Path, string RawTarget, bool Proxied, string? Authorization, string? UserAgent)
+{
+    /// <summary>Every header as sent, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The first value of header <paramref name="name"/> (case-insensitive), or null.</summary>
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+}
