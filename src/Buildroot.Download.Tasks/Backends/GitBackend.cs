@@ -17,7 +17,7 @@ internal sealed class GitBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        RefuseOptionLikeValues(request);
+        RefuseUnusableValues(request);
         var git = new GitRunner(request, GitCache.FolderOf(request));
         var cache = new GitCache(request, git);
 
@@ -82,7 +82,7 @@ internal sealed class GitBackend : IDownloadBackend
         _ => true,
     };
 
-    private static void RefuseOptionLikeValues(BackendRequest request)
+    private static void RefuseUnusableValues(BackendRequest request)
     {
         if (request.Uri.Length == 0)
         {

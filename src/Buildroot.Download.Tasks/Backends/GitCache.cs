@@ -19,8 +19,8 @@ internal sealed class GitCache
         IMPORTANT NOTE!
 
         The git tree located in this directory is for the exclusive use
-        of Buildroot.Download.Tasks (as of Buildroot itself), which uses it
-        as a local cache to reduce bandwidth usage.
+        of the Buildroot download tasks (as Buildroot's own is for
+        Buildroot), which use it as a local cache to reduce bandwidth usage.
 
         Every download *will* trash any changes in that tree whenever it
         needs to use it, and may even remove it when it detects that the
