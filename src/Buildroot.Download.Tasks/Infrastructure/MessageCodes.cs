@@ -39,6 +39,7 @@ internal static class MessageCodes
     public const string MalformedHashFile = "BRDL0205";
     public const string HashFileUnreadable = "BRDL0206";
     public const string FileToVerifyMissing = "BRDL0207";
+    public const string FileToVerifyUnreadable = "BRDL0208";
 
     // 03xx: backends (one per download method).
     public const string HttpFailed = "BRDL0301";
@@ -51,6 +52,7 @@ internal static class MessageCodes
     public const string GzipMissing = "BRDL0401";
     public const string UnsafeArchiveEntry = "BRDL0402";
     public const string ArchiveUnreadable = "BRDL0403";
+    public const string ArchiveSourceUnreadable = "BRDL0404";
 
     // 05xx: vendoring post-processes.
     public const string VendoringFailed = "BRDL0501";

@@ -1,6 +1,6 @@
 using Buildroot.Download.Tasks.Vendoring;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// Puts the Rust crates a package needs into its archive, as Buildroot's <c>cargo</c> download
@@ -27,7 +27,7 @@ public sealed class CargoVendor : VendoringTask
     /// <summary>The <c>cargo</c> to run (<c>BuildrootCargoPath</c>); default <c>cargo</c> on PATH.</summary>
     public string? CargoPath { get; set; }
 
-    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.Get(PostProcessCatalog.Cargo);
+    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.For(PostProcessCatalog.Cargo);
 
     private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
     {

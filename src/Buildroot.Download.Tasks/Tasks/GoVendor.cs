@@ -1,6 +1,6 @@
 using Buildroot.Download.Tasks.Vendoring;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// Puts the Go modules a package needs into its archive, as Buildroot's <c>go</c> download
@@ -30,7 +30,7 @@ public sealed class GoVendor : VendoringTask
     /// <summary>The <c>go</c> to run (<c>BuildrootGoPath</c>); default <c>go</c> on PATH.</summary>
     public string? GoPath { get; set; }
 
-    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.Get(PostProcessCatalog.Go);
+    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.For(PostProcessCatalog.Go);
 
     private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
     {

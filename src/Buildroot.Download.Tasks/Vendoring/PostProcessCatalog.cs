@@ -17,7 +17,7 @@ internal static class PostProcessCatalog
     public static IReadOnlyList<string> Names { get; } = [Cargo, Go];
 
     /// <summary>The post-process named <paramref name="name"/>; an unknown name is a coded error.</summary>
-    public static IDownloadPostProcess Get(string name) => TryGet(name) ?? throw new BrdlException(
+    public static IDownloadPostProcess For(string name) => TryGet(name) ?? throw new BrdlException(
         MessageCodes.UnknownPostProcess,
         $"Unknown download post-process '{name}': use {string.Join(" or ", Names)}, or leave DownloadPostProcess empty.");
 
