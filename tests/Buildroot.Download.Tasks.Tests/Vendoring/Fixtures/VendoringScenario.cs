@@ -39,7 +39,7 @@ internal sealed class VendoringScenario : IDisposable
         DlVersion = "1.0",
         SanitizedVersion = "1.0",
         SiteMethod = "git",
-        Source = $"foo-1.0-git4{PostProcessCatalog.FormatSuffix(postProcess)}.tar.gz",
+        Source = $"foo-1.0-git4{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz",
         DlSubdir = "foo",
         DownloadPostProcess = postProcess,
         CargoManifest = cargoManifest,
