@@ -70,6 +70,22 @@ public sealed class CargoVendorTaskTests : IDisposable
     }
 
     [RequiresToolsFact("cargo", "tar", "gzip")]
+    public void An_already_vendored_archive_is_copied_unchanged_to_the_output_archive()
+    {
+        string archive = PackPackage();
+        NewTask(archive).Execute().ShouldBeTrue(_engine.Transcript);
+        string output = _scenario.Root.Combine("out", "copy.tar.gz");
+        var again = NewTask(archive);
+        again.OutputArchive = output;
+
+        again.Execute().ShouldBeTrue(_engine.Transcript);
+
+        again.AlreadyVendored.ShouldBeTrue();
+        again.VendoredArchive.ShouldBe(output);
+        File.ReadAllBytes(output).ShouldBe(File.ReadAllBytes(archive));
+    }
+
+    [RequiresToolsFact("cargo", "tar", "gzip")]
     public void A_missing_manifest_is_error_BRDL0503_and_the_archive_is_left_as_it_was()
     {
         string archive = PackPackage();
