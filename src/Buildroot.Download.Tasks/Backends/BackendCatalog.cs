@@ -9,8 +9,14 @@ internal sealed class BackendCatalog
 
     public BackendCatalog()
     {
+        // Lazy, so that a build with nothing to download creates no HTTP client at all.
         _backends = new Dictionary<string, Lazy<IDownloadBackend>>(StringComparer.Ordinal)
         {
+            ["wget"] = new(() => new WgetBackend()),
+            ["curl"] = new(() => new CurlBackend()),
+            ["file"] = new(() => new FileBackend()),
+            ["scp"] = new(() => new ScpBackend()),
+            ["sftp"] = new(() => new SftpBackend()),
         };
     }
 

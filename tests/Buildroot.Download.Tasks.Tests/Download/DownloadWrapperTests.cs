@@ -231,7 +231,10 @@ public sealed class DownloadWrapperTests : IDisposable
         string hashFile = _folder.Combine("packages", "zlib", "zlib.hash");
         if (hashFileLines is null)
         {
-            File.Delete(hashFile);
+            if (File.Exists(hashFile))
+            {
+                File.Delete(hashFile);
+            }
         }
         else
         {
