@@ -1,4 +1,4 @@
-using Buildroot.Download.Tasks.Tasks;
+using Buildroot.Download.Tasks;
 using Buildroot.Download.Tasks.TestUtilities;
 
 // Runs the CargoVendor or GoVendor task once, as a build in its own process would, and prints

@@ -1,6 +1,6 @@
 using Buildroot.Download.Tasks.Vendoring;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// Puts the Go modules a package needs into its archive, as Buildroot's <c>go</c> download

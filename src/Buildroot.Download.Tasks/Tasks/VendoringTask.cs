@@ -4,7 +4,7 @@ using Buildroot.Download.Tasks.Vendoring;
 using Microsoft.Build.Framework;
 using Task = System.Threading.Tasks.Task;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// What <see cref="CargoVendor"/> and <see cref="GoVendor"/> share: the archive in, the shared
