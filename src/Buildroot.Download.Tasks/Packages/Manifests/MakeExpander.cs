@@ -103,7 +103,7 @@ internal sealed class MakeExpander
                 else if (next is '(' or '{')
                 {
                     char close = next == '(' ? ')' : '}';
-                    int end = FindClose(text, i + 2, next, close);
+                    int end = MakeSyntax.FindClose(text, i + 2, next, close);
                     if (end < 0)
                     {
                         Doubt(line, $"unterminated reference '{text[i..]}'");
@@ -137,28 +137,28 @@ internal sealed class MakeExpander
             string argumentText = inner[blank..].TrimStart(' ', '\t');
             if (MakeTextFunctions.Arity.TryGetValue(function, out int arity))
             {
-                return TextFunction(function, SplitArguments(argumentText, arity).Select(arg => ExpandText(arg, line)).ToList(), line);
+                return TextFunction(function, MakeSyntax.SplitArguments(argumentText, arity).Select(arg => ExpandText(arg, line)).ToList(), line);
             }
 
             switch (function)
             {
                 case "if":
-                    return If(SplitArguments(argumentText, 3), line);
+                    return If(MakeSyntax.SplitArguments(argumentText, 3), line);
                 case "or":
-                    return Or(SplitArguments(argumentText, int.MaxValue), line);
+                    return Or(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
                 case "and":
-                    return And(SplitArguments(argumentText, int.MaxValue), line);
+                    return And(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
                 case "foreach":
-                    return Foreach(SplitArguments(argumentText, 3), line);
+                    return Foreach(MakeSyntax.SplitArguments(argumentText, 3), line);
                 case "call":
-                    return Call(SplitArguments(argumentText, int.MaxValue).Select(arg => ExpandText(arg, line)).ToList(), line);
+                    return Call(MakeSyntax.SplitArguments(argumentText, int.MaxValue).Select(arg => ExpandText(arg, line)).ToList(), line);
                 case var _ when NotEvaluated.Contains(function):
                     Doubt(line, $"$({function} …) is not evaluated by this reader");
                     return string.Empty;
             }
         }
 
-        if (SubstitutionReference(inner) is var (name, pattern, replacement))
+        if (MakeSyntax.SubstitutionReference(inner) is var (name, pattern, replacement))
         {
             string value = Variable(ExpandText(name, line), line);
             string from = ExpandText(pattern, line);
@@ -327,76 +327,4 @@ internal sealed class MakeExpander
     }
 
     private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));
-
-    /// <summary>The index of the <paramref name="close"/> matching an already opened <paramref name="open"/>, or -1.</summary>
-    private static int FindClose(string text, int start, char open, char close)
-    {
-        int depth = 1;
-        for (int i = start; i < text.Length; i++)
-        {
-            if (text[i] == open)
-            {
-                depth++;
-            }
-            else if (text[i] == close && --depth == 0)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Splits at commas outside nested parentheses; the last of <paramref name="count"/> arguments keeps the rest.</summary>
-    private static List<string> SplitArguments(string text, int count)
-    {
-        var args = new List<string>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < text.Length && args.Count < count - 1; i++)
-        {
-            switch (text[i])
-            {
-                case '(' or '{':
-                    depth++;
-                    break;
-                case ')' or '}':
-                    depth--;
-                    break;
-                case ',' when depth == 0:
-                    args.Add(text[start..i]);
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        args.Add(text[start..]);
-        return args;
-    }
-
-    /// <summary><c>$(VAR:from=to)</c>, split into its parts when <paramref name="inner"/> is one.</summary>
-    private static (string Name, string Pattern, string Replacement)? SubstitutionReference(string inner)
-    {
-        int depth = 0;
-        int colon = -1;
-        for (int i = 0; i < inner.Length; i++)
-        {
-            switch (inner[i])
-            {
-                case '(' or '{':
-                    depth++;
-                    break;
-                case ')' or '}':
-                    depth--;
-                    break;
-                case ':' when depth == 0 && colon < 0:
-                    colon = i;
-                    break;
-                case '=' when depth == 0 && colon >= 0:
-                    return (inner[..colon], inner[(colon + 1)..i], inner[(i + 1)..]);
-            }
-        }
-
-        return null;
-    }
 }

@@ -86,7 +86,7 @@ internal sealed partial class MakefileEvaluator
             }
 
             inRule = false;
-            (string word, string rest) = SplitFirstWord(statement.TrimEnd());
+            (string word, string rest) = MakeSyntax.SplitFirstWord(statement.TrimEnd());
             if (ConditionalWords.Contains(word))
             {
                 OpenConditional(word, rest, line.Number);
@@ -123,11 +123,11 @@ internal sealed partial class MakefileEvaluator
     /// <summary>Handles a line outside conditionals and defines; true when it is a rule (recipe lines follow).</summary>
     private bool Statement(string statement, int line)
     {
-        (string word, string rest) = SplitFirstWord(statement);
+        (string word, string rest) = MakeSyntax.SplitFirstWord(statement);
         while (word is "override" or "export" or "private" && rest.Trim().Length > 0)
         {
             statement = rest;
-            (word, rest) = SplitFirstWord(statement);
+            (word, rest) = MakeSyntax.SplitFirstWord(statement);
         }
 
         rest = rest.TrimEnd();
@@ -144,7 +144,7 @@ internal sealed partial class MakefileEvaluator
                 return false;
         }
 
-        if (Assignment(statement) is var (name, op, value))
+        if (MakeSyntax.Assignment(statement) is var (name, op, value))
         {
             Assign(name, op, value, line);
             return false;
@@ -162,7 +162,7 @@ internal sealed partial class MakefileEvaluator
             return false;
         }
 
-        if (HasColonOutsideReferences(statement))
+        if (MakeSyntax.HasColonOutsideReferences(statement))
         {
             return true;
         }
@@ -255,7 +255,7 @@ internal sealed partial class MakefileEvaluator
             return;
         }
 
-        (string name, _) = SplitFirstWord(define.Header);
+        (string name, _) = MakeSyntax.SplitFirstWord(define.Header);
         var doubt = new MakeDoubt(_file, define.Line, $"{name} is a define … endef block, which this reader does not interpret");
         _variables[name] = new MakeVariable(
             name,
@@ -265,80 +265,6 @@ internal sealed partial class MakefileEvaluator
     }
 
     private void Notice(int line, string text) => _notices.Add(new MakeDoubt(_file, line, text));
-
-    private static (string Word, string Remainder) SplitFirstWord(string text)
-    {
-        int blank = text.IndexOfAny([' ', '\t']);
-        return blank < 0 ? (text, string.Empty) : (text[..blank], text[blank..].TrimStart(' ', '\t'));
-    }
-
-    /// <summary>
-    /// <c>NAME op value</c> when <paramref name="statement"/> is an assignment: the first <c>=</c>
-    /// outside references decides, unless a lone <c>:</c> comes first (then it is a rule).
-    /// </summary>
-    private static (string Name, string Op, string Value)? Assignment(string statement)
-    {
-        int depth = 0;
-        for (int i = 0; i < statement.Length; i++)
-        {
-            char c = statement[i];
-            if (c is '(' or '{')
-            {
-                depth++;
-            }
-            else if (c is ')' or '}')
-            {
-                depth--;
-            }
-            else if (depth == 0 && c == '=')
-            {
-                int nameEnd = i;
-                while (nameEnd > 0 && statement[nameEnd - 1] == ':' && i - nameEnd < 3)
-                {
-                    nameEnd--;
-                }
-
-                if (nameEnd == i && i > 0 && statement[i - 1] is '?' or '+' or '!')
-                {
-                    nameEnd--;
-                }
-
-                return (statement[..nameEnd].Trim(), statement[nameEnd..(i + 1)], statement[(i + 1)..].TrimStart(' ', '\t'));
-            }
-            else if (depth == 0 && c == ':')
-            {
-                int colons = i;
-                while (colons < statement.Length && statement[colons] == ':')
-                {
-                    colons++;
-                }
-
-                if (colons == statement.Length || statement[colons] != '=' || colons - i > 3)
-                {
-                    return null; // a rule: "target: prerequisites"
-                }
-
-                i = colons - 1;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool HasColonOutsideReferences(string statement)
-    {
-        int depth = 0;
-        foreach (char c in statement)
-        {
-            depth += c is '(' or '{' ? 1 : c is ')' or '}' ? -1 : 0;
-            if (depth == 0 && c == ':')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     [GeneratedRegex(@"\A\$[({]eval\s+\$[({](?<host>host-)?(?<infra>[a-z0-9]+(?:-[a-z0-9]+)*?)-package[)}]\s*[)}]\z")]
     private static partial Regex PackageDeclarationLine();
@@ -356,7 +282,7 @@ internal sealed partial class MakefileEvaluator
         /// <summary>Takes one line of the body; true when it was the closing endef.</summary>
         public bool Consume(MakeLine line)
         {
-            string first = SplitFirstWord(line.Text.Trim()).Word;
+            string first = MakeSyntax.SplitFirstWord(line.Text.Trim()).Word;
             if (first == "define")
             {
                 _depth++;

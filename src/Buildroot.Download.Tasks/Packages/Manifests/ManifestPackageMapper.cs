@@ -16,11 +16,11 @@ internal sealed class ManifestPackageMapper
     private readonly string _prefix;
     private readonly string _targetPrefix;
     private readonly string _packageName;
-    private readonly Warnings _warnings;
+    private readonly ManifestWarnings _warnings;
     private readonly ImmutableDictionary<string, string>.Builder _metadata = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
     private bool _refused;
 
-    public ManifestPackageMapper(MakefileEvaluator evaluator, PackageDeclaration declaration, string rawName, string packageName, Warnings warnings)
+    public ManifestPackageMapper(MakefileEvaluator evaluator, PackageDeclaration declaration, string rawName, string packageName, ManifestWarnings warnings)
     {
         _evaluator = evaluator;
         _declaration = declaration;

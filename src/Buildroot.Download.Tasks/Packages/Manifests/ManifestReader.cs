@@ -39,7 +39,7 @@ internal static class ManifestReader
             variable => variable.StartsWith($"{prefix}_", StringComparison.Ordinal) || variable.StartsWith($"HOST_{prefix}_", StringComparison.Ordinal));
         evaluator.Run(text);
 
-        var warnings = new Warnings(log);
+        var warnings = new ManifestWarnings(log);
         foreach (MakeDoubt notice in evaluator.Notices)
         {
             warnings.Add($"{notice}.");
@@ -145,19 +145,5 @@ internal static class ManifestReader
         }
 
         return [.. packages];
-    }
-}
-
-/// <summary>The manifest's warnings, each said once even when the target and host packages both meet it.</summary>
-internal sealed class Warnings(IBuildLog log)
-{
-    private readonly HashSet<string> _said = new(StringComparer.Ordinal);
-
-    public void Add(string text)
-    {
-        if (_said.Add(text))
-        {
-            log.Warning(MessageCodes.ManifestConstructNotUnderstood, text);
-        }
     }
 }
