@@ -146,6 +146,15 @@ public sealed class MakefileEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Export_and_unexport_of_a_name_are_understood_as_no_change()
+    {
+        MakefileEvaluator evaluator = Evaluate("FOO_X = 1\nexport FOO_X\nunexport FOO_Y\nexport\n");
+
+        evaluator.Notices.ShouldBeEmpty();
+        evaluator.Expander.ValueOf("FOO_X", 0).Text.ShouldBe("1");
+    }
+
+    [Fact]
     public void Package_declarations_name_their_infrastructure_and_flavour()
     {
         MakefileEvaluator evaluator = Evaluate("$(eval $(host-cargo-package))\n${eval ${golang-package}}\n$(eval $(host-toolchain-external-package))\n");

@@ -230,6 +230,16 @@ public sealed class ManifestReaderTests : IDisposable
     }
 
     [Fact]
+    public void Quotes_of_configuration_values_are_dropped_from_the_site_as_qstrip_does()
+    {
+        string manifest = Write("make", "MAKE_VERSION = 4.4.1\nMAKE_SITE = $(BR2_GNU_MIRROR)/make\n$(eval $(autotools-package))\n");
+
+        ManifestPackage package = Read(manifest, new Dictionary<string, string> { ["BR2_GNU_MIRROR"] = "\"https://ftpmirror.gnu.org\"" }).ShouldHaveSingleItem();
+
+        package.Metadata["Site"].ShouldBe("https://ftpmirror.gnu.org/make");
+    }
+
+    [Fact]
     public void A_version_that_depends_on_the_configuration_skips_the_package_with_a_warning()
     {
         string manifest = Write("linux", "LINUX_VERSION = $(call qstrip,$(BR2_LINUX_KERNEL_VERSION))\nLINUX_SITE = https://cdn.kernel.org/pub/linux/kernel\n$(eval $(kconfig-package))\n");

@@ -124,7 +124,7 @@ internal sealed partial class MakefileEvaluator
     private bool Statement(string statement, int line)
     {
         (string word, string rest) = MakeSyntax.SplitFirstWord(statement);
-        while (word is "override" or "export" or "private" && rest.Trim().Length > 0)
+        while (word is "override" or "export" or "private" && MakeSyntax.Assignment(rest) is not null)
         {
             statement = rest;
             (word, rest) = MakeSyntax.SplitFirstWord(statement);
@@ -135,7 +135,7 @@ internal sealed partial class MakefileEvaluator
         switch (word)
         {
             case "export" or "unexport" or "vpath":
-                return false;
+                return false; // "export FOO" changes the environment of recipes, not values
             case "undefine":
                 Undefine(rest.Trim(), line);
                 return false;

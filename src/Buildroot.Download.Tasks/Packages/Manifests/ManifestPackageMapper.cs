@@ -108,6 +108,10 @@ internal sealed class ManifestPackageMapper
         string[] words = MakeTextFunctions.Words(value);
         switch (variable.Kind)
         {
+            case ValueKind.Text when words.Length > 0 && variable.Metadata == PackageMetadata.Site:
+                // The download helpers read the site through $(call qstrip,…): quotes from the configuration go.
+                _metadata[variable.Metadata] = string.Join(' ', MakeTextFunctions.Words(value.Replace("\"", string.Empty, StringComparison.Ordinal)));
+                break;
             case ValueKind.Text when words.Length > 0:
                 _metadata[variable.Metadata] = string.Join(' ', words);
                 break;
@@ -176,7 +180,7 @@ internal sealed class ManifestPackageMapper
         else
         {
             string consequence = metadata == PackageMetadata.Site ? " (only mirrors can serve the package)" : string.Empty;
-            _warnings.Add($"{reasons}. {name} depends on it, so {metadata} is left unset for '{_packageName}'{consequence}.");
+            _warnings.Add($"{reasons}. {name} depends on it, so {metadata} is left unset{consequence}.");
         }
 
         return null;
