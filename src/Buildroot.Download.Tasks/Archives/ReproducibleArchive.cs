@@ -21,9 +21,117 @@ internal sealed record ArchiveRequest(
 /// <summary>
 /// Buildroot's reproducible archive (BEHAVIOUR.md, "The reproducible archive"): the same
 /// bytes as <c>tar --format=posix … | gzip -6 -n</c> with GNU tar 1.35.
+/// The tar stream is written here (<see cref="ReproducibleTarWriter"/>) and piped straight into
+/// the host gzip, whose output goes to a scratch file beside the output that is renamed
+/// into place only when everything succeeded.
 /// </summary>
 internal static class ReproducibleArchive
 {
-    public static Task CreateAsync(ArchiveRequest request, ProcessRunner runner, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("Archives room: to be written.");
+    private const int PipeBufferSize = 256 * 1024;
+
+    /// <summary>Windows has no mode bits: files are archived as 0644, as git would check them out there.</summary>
+    private const UnixFileMode WindowsFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public static async Task CreateAsync(ArchiveRequest request, ProcessRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentException.ThrowIfNullOrEmpty(request.BaseName);
+        long mtime = request.Date.ToUnixTimeSeconds();
+        ArgumentOutOfRangeException.ThrowIfNegative(mtime, "request.Date");
+
+        List<ArchiveSourceEntry> entries = ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+        string outputPath = Path.GetFullPath(request.OutputPath);
+        string scratchPath = $"{outputPath}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            ExternalCommand gzip = new ExternalCommand(request.GzipTool)
+                .WithArguments("-6", "-n")
+                .WithEnvironment("GZIP", null) // GNU gzip takes options from $GZIP; the reference is plain -6 -n
+                .WithStandardInput((input, token) => WriteTarAsync(input, request.BaseName, mtime, entries, token))
+                .WithStandardOutputTo(scratchPath)
+                .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.");
+            try
+            {
+                await runner.RunAsync(gzip, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrdlException e) when (e.Code == MessageCodes.ToolNotFound)
+            {
+                throw new BrdlException(
+                    MessageCodes.GzipMissing,
+                    $"Cannot run gzip ('{request.GzipTool}') to compress {outputPath}: install gzip, or set BuildrootGzipPath to its path.",
+                    e);
+            }
+
+            File.Move(scratchPath, outputPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(scratchPath);
+        }
+    }
+
+    private static async Task WriteTarAsync(
+        Stream pipe,
+        string baseName,
+        long mtime,
+        List<ArchiveSourceEntry> entries,
+        CancellationToken cancellationToken)
+    {
+        // Not disposed: that would close the pipe, which belongs to the process runner.
+        var buffered = new BufferedStream(pipe, PipeBufferSize);
+        var tar = new ReproducibleTarWriter(buffered, baseName, mtime);
+        foreach (ArchiveSourceEntry entry in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.IsSymbolicLink)
+            {
+                await tar.WriteSymbolicLinkAsync(entry.RelativePath, ReadLinkTarget(entry), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using FileStream content = OpenSource(entry);
+                UnixFileMode mode = OperatingSystem.IsWindows() ? WindowsFileMode : File.GetUnixFileMode(content.SafeFileHandle);
+                await tar.WriteFileAsync(entry.RelativePath, mode, content, content.Length, entry.FullPath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static FileStream OpenSource(ArchiveSourceEntry entry)
+    {
+        try
+        {
+            return new FileStream(entry.FullPath, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
+                BufferSize = 0, // the tar writer reads in large chunks itself
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{entry.FullPath}' to archive it: {e.Message}", e);
+        }
+    }
+
+    private static byte[] ReadLinkTarget(ArchiveSourceEntry entry)
+    {
+        string? target;
+        try
+        {
+            target = new FileInfo(entry.FullPath).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read the symbolic link '{entry.FullPath}' to archive it: {e.Message}", e);
+        }
+
+        return target is null
+            ? throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"'{entry.FullPath}' stopped being a symbolic link while it was being archived; nothing may change the folder meanwhile.")
+            : System.Text.Encoding.UTF8.GetBytes(target);
+    }
 }

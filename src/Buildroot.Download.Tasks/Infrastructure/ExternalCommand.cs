@@ -35,6 +35,12 @@ internal sealed record ExternalCommand
     public string? StandardOutputPath { get; init; }
 
     /// <summary>
+    /// When set, writes the program's standard input, which is closed when it returns;
+    /// when null (the default) the program gets no input at all.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StandardInputWriter { get; init; }
+
+    /// <summary>
     /// Said when the program cannot be started, e.g. "install git, or set BuildrootGitPath".
     /// </summary>
     public string? MissingToolHint { get; init; }
@@ -59,6 +65,10 @@ internal sealed record ExternalCommand
     public ExternalCommand WithoutThrowingOnFailure() => this with { ThrowOnFailure = false };
 
     public ExternalCommand WithStandardOutputTo(string path) => this with { StandardOutputPath = path };
+
+    /// <summary>Streams <paramref name="writer"/>'s bytes into the program while it runs (e.g. a tar stream into gzip).</summary>
+    public ExternalCommand WithStandardInput(Func<Stream, CancellationToken, Task> writer) =>
+        this with { StandardInputWriter = writer };
 
     public ExternalCommand WithMissingToolHint(string hint) => this with { MissingToolHint = hint };
 

@@ -52,11 +52,15 @@ internal static class MessageCodes
     public const string GzipMissing = "BRDL0401";
     public const string UnsafeArchiveEntry = "BRDL0402";
     public const string ArchiveUnreadable = "BRDL0403";
+    public const string ArchiveSourceUnreadable = "BRDL0404";
 
     // 05xx: vendoring post-processes.
     public const string VendoringFailed = "BRDL0501";
     public const string GoModMissing = "BRDL0502";
     public const string CargoManifestMissing = "BRDL0503";
+    public const string VendoringPathOutsideSources = "BRDL0504";
+    public const string ArchiveWithoutSingleTopFolder = "BRDL0505";
+    public const string ArchiveToVendorMissing = "BRDL0506";
 
     // 06xx: locks and external processes.
     public const string WaitingForLock = "BRDL0601";

@@ -5,8 +5,9 @@ using System.Text;
 namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
-/// Runs an <see cref="ExternalCommand"/>: prints it, feeds it no input (so a tool that would
-/// prompt for a password fails instead of hanging the build), reads stdout and stderr at once,
+/// Runs an <see cref="ExternalCommand"/>: prints it, feeds it no input unless the command brings
+/// a writer for it (so a tool that would prompt for a password fails instead of hanging the
+/// build), reads stdout and stderr at once,
 /// and on cancellation or time-out kills the whole process tree.
 /// Every git, svn, hg, bzr, cvs, curl, scp, sftp, gzip, cargo and go call goes through here.
 /// </summary>
@@ -39,16 +40,17 @@ internal sealed class ProcessRunner
                 e);
         }
 
-        process.StandardInput.Close();
-        Task<string> standardError = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        Task<string> standardOutput = command.StandardOutputPath is null
-            ? process.StandardOutput.ReadToEndAsync(CancellationToken.None)
-            : CopyToFileAsync(process.StandardOutput.BaseStream, command.StandardOutputPath);
-
         using var timeout = command.Timeout is { } limit
             ? new CancellationTokenSource(limit)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+
+        Task<string> standardError = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        Task<string> standardOutput = command.StandardOutputPath is null
+            ? process.StandardOutput.ReadToEndAsync(CancellationToken.None)
+            : CopyToFileAsync(process.StandardOutput.BaseStream, command.StandardOutputPath);
+        Task standardInput = FeedStandardInputAsync(process, command.StandardInputWriter, linked.Token);
+
         try
         {
             await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
@@ -56,6 +58,7 @@ internal sealed class ProcessRunner
         catch (OperationCanceledException)
         {
             KillTree(process);
+            await Task.WhenAny(standardInput).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             throw new BrdlException(
                 MessageCodes.ToolTimedOut,
@@ -66,6 +69,15 @@ internal sealed class ProcessRunner
             process.ExitCode,
             await standardOutput.ConfigureAwait(false),
             await standardError.ConfigureAwait(false));
+
+        try
+        {
+            await standardInput.ConfigureAwait(false);
+        }
+        catch (IOException) when (!result.Succeeded)
+        {
+            // The program stopped reading because it failed; its own error says more than "broken pipe".
+        }
 
         if (command.ThrowOnFailure && !result.Succeeded)
         {
@@ -107,6 +119,43 @@ internal sealed class ProcessRunner
         }
 
         return startInfo;
+    }
+
+    /// <summary>
+    /// Runs the command's input writer, then closes the program's input so it sees the end.
+    /// If the writer fails for any reason other than the pipe itself, the program is killed:
+    /// half an input must never pass for a whole one.
+    /// </summary>
+    private static async Task FeedStandardInputAsync(
+        Process process,
+        Func<Stream, CancellationToken, Task>? writer,
+        CancellationToken cancellationToken)
+    {
+        StreamWriter input = process.StandardInput;
+        try
+        {
+            if (writer is not null)
+            {
+                await writer(input.BaseStream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            KillTree(process);
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                input.Close();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Nothing is buffered in the writer, and a program that already exited (or a
+                // writer that closed the stream itself) leaves nothing more to tell.
+            }
+        }
     }
 
     private static async Task<string> CopyToFileAsync(Stream source, string path)

@@ -5,7 +5,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = System.Threading.Tasks.Task;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// Checks files against Buildroot hash files, as <c>support/download/check-hash</c> does, and

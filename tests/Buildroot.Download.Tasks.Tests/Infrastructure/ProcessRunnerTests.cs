@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.TestUtilities;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Tests.Infrastructure;
@@ -60,7 +61,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Cancellation_stops_the_program_and_its_children()
     {
-        using var folder = new TestUtilities.TemporaryFolder("runner");
+        using var folder = new TemporaryFolder("runner");
         string marker = folder.Combine("child-survived");
         var runner = new ProcessRunner(_log);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -87,12 +88,48 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Standard_output_can_go_straight_to_a_file()
     {
-        using var folder = new TestUtilities.TemporaryFolder("runner");
+        using var folder = new TemporaryFolder("runner");
         string output = folder.Combine("out.txt");
         var runner = new ProcessRunner(_log);
 
         await runner.RunAsync(new ExternalCommand("echo").WithArguments("vendored").WithStandardOutputTo(output), CancellationToken.None);
 
         File.ReadAllText(output).ShouldBe("vendored\n");
+    }
+
+    [Fact]
+    public async Task Standard_input_is_streamed_to_the_program_while_it_runs_then_closed()
+    {
+        using var folder = new TestUtilities.TemporaryFolder("runner");
+        string output = folder.Combine("copy.bin");
+        byte[] input = new byte[5 * 1024 * 1024]; // far more than a pipe holds: writing and reading must overlap
+        new Random(7).NextBytes(input);
+        var runner = new ProcessRunner(_log);
+
+        await runner.RunAsync(
+            new ExternalCommand("cat").WithStandardInput((stdin, token) => stdin.WriteAsync(input, token).AsTask()).WithStandardOutputTo(output),
+            CancellationToken.None);
+
+        File.ReadAllBytes(output).ShouldBe(input);
+    }
+
+    [Fact]
+    public async Task A_failing_input_writer_stops_the_program_instead_of_ending_its_input()
+    {
+        using var folder = new TestUtilities.TemporaryFolder("runner");
+        string marker = folder.Combine("input-looked-complete");
+        var runner = new ProcessRunner(_log);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => runner.RunAsync(
+            new ExternalCommand("sh").WithArguments("-c", "cat > /dev/null && touch \"$1\"", "sh", marker)
+                .WithStandardInput(async (stdin, token) =>
+                {
+                    await stdin.WriteAsync(new byte[1000], token);
+                    throw new InvalidOperationException("the source vanished");
+                }),
+            CancellationToken.None));
+
+        await Task.Delay(200);
+        File.Exists(marker).ShouldBeFalse("the program saw a clean end of a half-written input");
     }
 }
