@@ -1,5 +1,4 @@
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Tasks;
 using Buildroot.Download.Tasks.TestUtilities;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
