@@ -9,8 +9,19 @@ internal sealed class BackendCatalog
 
     public BackendCatalog()
     {
+        // Lazy, so that a build with nothing to download creates no HTTP client at all.
         _backends = new Dictionary<string, Lazy<IDownloadBackend>>(StringComparer.Ordinal)
         {
+            ["wget"] = new(() => new WgetBackend()),
+            ["curl"] = new(() => new CurlBackend()),
+            ["file"] = new(() => new FileBackend()),
+            ["scp"] = new(() => new ScpBackend()),
+            ["sftp"] = new(() => new SftpBackend()),
+            ["git"] = new(() => new GitBackend()),
+            ["svn"] = new(() => new SvnBackend()),
+            ["hg"] = new(() => new HgBackend()),
+            ["bzr"] = new(() => new BzrBackend()),
+            ["cvs"] = new(() => new CvsBackend()),
         };
     }
 

@@ -92,6 +92,7 @@ internal sealed class HttpDownloader : IDisposable
             }
             catch (FailedTry failure)
             {
+                SiteUris.DeletePartialOutput(outputPath);
                 string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
                 throw new BrdlException(
                     MessageCodes.HttpFailed,
@@ -115,12 +116,28 @@ internal sealed class HttpDownloader : IDisposable
         // Re-armed before every wait on the server: it fires only when the server stays silent that long.
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stall.CancelAfter(_settings.StallTimeout);
-        long received = 0;
+        HttpResponseMessage response;
         try
         {
-            using HttpResponseMessage response = await _client
+            response = await _client
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token)
                 .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new FailedTry(
+                stall.IsCancellationRequested
+                    ? $"the server did not answer within {Seconds(_settings.StallTimeout)}"
+                    : $"could not connect within {Seconds(_settings.ConnectTimeout)}",
+                transient: true);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
+        }
+
+        using (response)
+        {
             if (!response.IsSuccessStatusCode)
             {
                 throw new FailedTry(
@@ -129,68 +146,66 @@ internal sealed class HttpDownloader : IDisposable
                     AdviceFor(response.StatusCode));
             }
 
-            long? announced = response.Content.Headers.ContentLength;
+            // With ResponseHeadersRead the body stream is already there: this does no network I/O.
+            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var bodyDisposal = body.ConfigureAwait(false);
             using var hasher = new MultiHasher(algorithms);
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-            try
-            {
-                Stream body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
-                {
-                    var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
-                    await using (output.ConfigureAwait(false))
-                    {
-                        while (true)
-                        {
-                            stall.CancelAfter(_settings.StallTimeout);
-                            int read;
-                            try
-                            {
-                                read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                            }
-                            catch (IOException e)
-                            {
-                                // The connection broke while the body was streaming (reset, or closed early).
-                                throw new FailedTry($"the connection broke after {received} bytes ({SecretRedactor.Redact(e.Message)})", transient: true);
-                            }
-
-                            if (read == 0)
-                            {
-                                break;
-                            }
-
-                            hasher.Append(buffer.AsSpan(0, read));
-                            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                            received += read;
-                        }
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            long received = await StreamToFileAsync(body, outputPath, hasher, stall, cancellationToken).ConfigureAwait(false);
 
             // The handler checks Content-Length itself; this is the backstop that makes a short
             // body an error whatever the framing, so a truncated file is never passed on as good.
-            if (announced is { } length && received != length)
+            if (response.Content.Headers.ContentLength is { } announced && received != announced)
             {
-                throw new FailedTry($"the body ended after {received} of {length} bytes", transient: true);
+                throw new FailedTry($"the body ended after {received} of {announced} bytes", transient: true);
             }
 
             return hasher.Finish();
         }
+    }
+
+    /// <summary>Copies the body to the file, hashing it, and returns its length.</summary>
+    private async Task<long> StreamToFileAsync(
+        Stream body,
+        string outputPath,
+        MultiHasher hasher,
+        CancellationTokenSource stall,
+        CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        long received = 0;
+        try
+        {
+            var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
+            await using (output.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    stall.CancelAfter(_settings.StallTimeout);
+                    int read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return received;
+                    }
+
+                    hasher.Append(buffer.AsSpan(0, read));
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    received += read;
+                }
+            }
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Either our stall timer or the handler's connect timeout fired.
-            string what = !stall.IsCancellationRequested ? $"could not connect within {Seconds(_settings.ConnectTimeout)}"
-                : received == 0 ? $"the server did not answer within {Seconds(_settings.StallTimeout)}"
-                : $"the server sent nothing for {Seconds(_settings.StallTimeout)} after {received} bytes";
-            throw new FailedTry(what, transient: true);
+            throw new FailedTry($"the server sent nothing for {Seconds(_settings.StallTimeout)} after {received} bytes", transient: true);
         }
-        catch (HttpRequestException e)
+        catch (IOException e) when (e is HttpIOException || e.InnerException is System.Net.Sockets.SocketException)
         {
-            throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
+            // The connection broke while the body was streaming (reset, or closed early). Other
+            // IOExceptions are the output file's (a full disk): trying again would not help.
+            throw new FailedTry($"the connection broke after {received} bytes ({SecretRedactor.Redact(e.Message)})", transient: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -58,6 +58,9 @@ internal static class MessageCodes
     public const string VendoringFailed = "BRDL0501";
     public const string GoModMissing = "BRDL0502";
     public const string CargoManifestMissing = "BRDL0503";
+    public const string VendoringPathOutsideSources = "BRDL0504";
+    public const string ArchiveWithoutSingleTopFolder = "BRDL0505";
+    public const string ArchiveToVendorMissing = "BRDL0506";
 
     // 06xx: locks and external processes.
     public const string WaitingForLock = "BRDL0601";

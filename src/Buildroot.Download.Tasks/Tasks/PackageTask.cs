@@ -99,6 +99,7 @@ public abstract class PackageTask : BuildrootTask
                 Bzr = Blank(BzrPath) ?? defaults.Bzr,
                 Cvs = Blank(CvsPath) ?? defaults.Cvs,
                 Curl = Blank(CurlPath) ?? defaults.Curl,
+                Wget = Blank(WgetPath) ?? defaults.Wget,
                 Scp = Blank(ScpPath) ?? defaults.Scp,
                 Sftp = Blank(SftpPath) ?? defaults.Sftp,
                 Gzip = Blank(GzipPath) ?? defaults.Gzip,

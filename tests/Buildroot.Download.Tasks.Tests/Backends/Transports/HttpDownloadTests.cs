@@ -64,6 +64,7 @@ public sealed class HttpDownloadTests : IDisposable
         System.IO.File.ReadAllBytes(request.OutputPath).ShouldBe(_content);
         result.Digests["sha256"].ShouldBe(DigestByCoreutils("sha256sum", _content));
         _server.RequestCount(ServedPath).ShouldBe(2);
+        _log.Details.ShouldContain(line => line.Contains("after 150000 bytes", StringComparison.Ordinal), _log.Transcript);
     }
 
     [Fact]
@@ -150,6 +151,19 @@ public sealed class HttpDownloadTests : IDisposable
         await _backend.FetchAsync(request, CancellationToken.None);
 
         _server.Requests.ShouldHaveSingleItem().RawTarget.ShouldBe("/zlib/get?id=7.tar.gz");
+    }
+
+    [Fact]
+    public async Task A_mirror_with_credentials_still_gets_the_encoded_question_mark()
+    {
+        _server.RequiredBasicAuth = ("builder", "pw");
+        _server.Serve("/zlib/get?id=7.tar.gz", _content);
+        string site = $"http://builder:pw@127.0.0.1:{_server.Port}/zlib";
+        BackendRequest request = Request(_folder, site, "get?id=7.tar.gz", _log) with { UrlEncode = true };
+
+        await _backend.FetchAsync(request, CancellationToken.None);
+
+        _server.Requests.ShouldHaveSingleItem().RawTarget.ShouldBe("/zlib/get%3Fid=7.tar.gz");
     }
 
     [Fact]

@@ -53,6 +53,21 @@ public sealed class WgetToolTests : IDisposable
         File.Exists(request.OutputPath).ShouldBeFalse();
     }
 
+    [RequiresToolsFact("wget", FtpServer.VsftpdPath)]
+    public async Task An_ftp_site_with_the_wget_method_is_fetched_by_wget()
+    {
+        using var ftp = new FtpServer();
+        byte[] content = RandomBytes(40_000);
+        ftp.Serve("pub/pkg-1.0.tar.gz", content);
+        BackendRequest request = Request(_folder, ftp.BaseUri + "/pub", "pkg-1.0.tar.gz", _log);
+
+        await _backend.FetchAsync(request, CancellationToken.None);
+
+        File.ReadAllBytes(request.OutputPath).ShouldBe(content);
+        ftp.Commands.ShouldContain("PASV", "wget --passive-ftp");
+        ftp.Commands.ShouldContain("RETR pkg-1.0.tar.gz", ftp.Log);
+    }
+
     public void Dispose()
     {
         _http.Dispose();
