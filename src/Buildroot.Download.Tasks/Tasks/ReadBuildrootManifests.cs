@@ -44,7 +44,11 @@ public sealed class ReadBuildrootManifests : BuildrootTask
         foreach (ITaskItem manifest in Manifests)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string path = Path.GetFullPath(manifest.ItemSpec, projectDirectory);
+            // MSBuild resolves FullPath against the project that declared the item; the task
+            // node's own file is this package's .targets, which is the wrong base.
+            string path = manifest.GetMetadata("FullPath") is { Length: > 0 } fullPath
+                ? fullPath
+                : Path.GetFullPath(manifest.ItemSpec, projectDirectory);
             if (!manifestsRead.Add(path))
             {
                 continue; // the same file matched by two globs
