@@ -27,7 +27,7 @@ public sealed class CargoVendor : VendoringTask
     /// <summary>The <c>cargo</c> to run (<c>BuildrootCargoPath</c>); default <c>cargo</c> on PATH.</summary>
     public string? CargoPath { get; set; }
 
-    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.Get(PostProcessCatalog.Cargo);
+    private protected override VendoringPostProcess PostProcess { get; } = new CargoPostProcess();
 
     private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
     {

@@ -30,7 +30,7 @@ public sealed class GoVendor : VendoringTask
     /// <summary>The <c>go</c> to run (<c>BuildrootGoPath</c>); default <c>go</c> on PATH.</summary>
     public string? GoPath { get; set; }
 
-    private protected override VendoringPostProcess PostProcess { get; } = (VendoringPostProcess)PostProcessCatalog.Get(PostProcessCatalog.Go);
+    private protected override VendoringPostProcess PostProcess { get; } = new GoPostProcess();
 
     private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
     {

@@ -59,5 +59,6 @@ internal sealed class CargoPostProcess : VendoringPostProcess
             "vendoring Rust crates through the shared cargo home",
             request,
             cancellationToken).ConfigureAwait(false);
+        request.Log.Detail($"Wrote the source replacement cargo printed to {Path.Combine(sources.BaseName, ".cargo", "config.toml")}.");
     }
 }

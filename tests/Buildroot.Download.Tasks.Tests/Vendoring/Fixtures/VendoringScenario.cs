@@ -39,7 +39,7 @@ internal sealed class VendoringScenario : IDisposable
         DlVersion = "1.0",
         SanitizedVersion = "1.0",
         SiteMethod = "git",
-        Source = $"foo-1.0-git4{PostProcessCatalog.FormatSuffix(postProcess)}.tar.gz",
+        Source = $"foo-1.0-git4{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz",
         DlSubdir = "foo",
         DownloadPostProcess = postProcess,
         CargoManifest = cargoManifest,
@@ -55,7 +55,7 @@ internal sealed class VendoringScenario : IDisposable
     {
         string scratch = Root.Combine($"scratch-{Interlocked.Increment(ref _runs)}");
         Directory.CreateDirectory(scratch);
-        return PostProcessCatalog.Get(package.DownloadPostProcess!).RunAsync(
+        return PostProcessCatalog.For(package.DownloadPostProcess!).RunAsync(
             new PostProcessRequest
             {
                 ArchivePath = archive,
