@@ -59,7 +59,7 @@ internal sealed class DownloadWrapper
                 $"{package.Name}: {finalPath} is not in the download folder, and downloads are off (BuildrootDownloadOffline=true). Download it on a connected machine (dotnet build -t:BuildrootSource) or copy it there.");
         }
 
-        var failures = new List<string>();
+        var failures = new List<UriFailure>();
         foreach (DownloadUri uri in file.Uris)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -74,12 +74,13 @@ internal sealed class DownloadWrapper
             }
         }
 
+        // When every site served wrong bytes, the hash mismatch is the news, and its code says so.
         throw new BrdlException(
-            MessageCodes.AllUrisFailed,
+            failures.Count > 0 && failures.All(f => f.WrongHash) ? MessageCodes.HashMismatch : MessageCodes.AllUrisFailed,
             file.Uris.IsEmpty
                 ? $"{package.Name}: no site to download {file.FileName} from: set Site on the package, or BuildrootPrimarySite/BuildrootBackupSite."
                 : $"{package.Name}: could not download {file.FileName}; the download folder is unchanged. Tried:{Environment.NewLine}  " +
-                  string.Join(Environment.NewLine + "  ", failures));
+                  string.Join(Environment.NewLine + "  ", failures.Select(f => f.Text)));
     }
 
     /// <summary>Step 1 of the wrapper: null when the existing file must be downloaded again.</summary>
@@ -126,7 +127,7 @@ internal sealed class DownloadWrapper
         string finalPath,
         HashExpectations expected,
         bool skipHashCheck,
-        List<string> failures,
+        List<UriFailure> failures,
         CancellationToken cancellationToken)
     {
         string scratch = _folder.CreateScratchFolder(package);
@@ -174,7 +175,7 @@ internal sealed class DownloadWrapper
                     case Verdict.TryNext:
                         string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashCheckReport.Describe(file.FileName, result, expected)}";
                         Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {mismatch}");
-                        failures.Add(mismatch);
+                        failures.Add(new UriFailure(mismatch, WrongHash: true));
                         return null;
                     default:
                         throw Failure(package, file, result, expected);
@@ -188,7 +189,7 @@ internal sealed class DownloadWrapper
         {
             string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {e.Message}";
             Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {failure}");
-            failures.Add(failure);
+            failures.Add(new UriFailure(failure, WrongHash: false));
             return null;
         }
         finally
@@ -296,6 +297,8 @@ internal sealed class DownloadWrapper
         {
         }
     }
+
+    private sealed record UriFailure(string Text, bool WrongHash);
 
     private enum Verdict
     {

@@ -31,7 +31,6 @@ public sealed class ReadBuildrootManifests : BuildrootTask
 
     internal override Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        string projectDirectory = ProjectDirectory();
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (ITaskItem variable in Variables)
         {
@@ -44,7 +43,7 @@ public sealed class ReadBuildrootManifests : BuildrootTask
         foreach (ITaskItem manifest in Manifests)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string path = Path.GetFullPath(manifest.ItemSpec, projectDirectory);
+            string path = Path.GetFullPath(manifest.ItemSpec, ProjectDirectoryOf(manifest));
             if (!manifestsRead.Add(path))
             {
                 continue; // the same file matched by two globs
@@ -110,11 +109,10 @@ public sealed class ReadBuildrootManifests : BuildrootTask
         return item;
     }
 
-    private string ProjectDirectory()
-    {
-        string? projectFile = BuildEngine?.ProjectFileOfTaskNode;
-        return string.IsNullOrEmpty(projectFile)
-            ? Directory.GetCurrentDirectory()
-            : Path.GetDirectoryName(Path.GetFullPath(projectFile)) ?? Directory.GetCurrentDirectory();
-    }
+    /// <summary>
+    /// Relative paths in an item are relative to the project that wrote it (not to this task's
+    /// .targets file, which is where <see cref="IBuildEngine.ProjectFileOfTaskNode"/> points).
+    /// </summary>
+    private static string ProjectDirectoryOf(ITaskItem item) =>
+        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 }

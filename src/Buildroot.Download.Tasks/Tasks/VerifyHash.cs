@@ -33,14 +33,13 @@ public sealed class VerifyHash : BuildrootTask
 
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        string projectDirectory = ProjectDirectory();
         using var concurrency = new SemaphoreSlim(Environment.ProcessorCount);
         FileVerdict[] verdicts = await Task.WhenAll(Files.Select(async item =>
         {
             await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await CheckAsync(item, projectDirectory, cancellationToken).ConfigureAwait(false);
+                return await CheckAsync(item, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -64,8 +63,9 @@ public sealed class VerifyHash : BuildrootTask
         VerifiedFiles = verified.ToArray();
     }
 
-    private static async Task<FileVerdict> CheckAsync(ITaskItem item, string projectDirectory, CancellationToken cancellationToken)
+    private static async Task<FileVerdict> CheckAsync(ITaskItem item, CancellationToken cancellationToken)
     {
+        string projectDirectory = ProjectDirectoryOf(item);
         try
         {
             string path = Path.GetFullPath(item.ItemSpec, projectDirectory);
@@ -125,13 +125,12 @@ public sealed class VerifyHash : BuildrootTask
         }
     }
 
-    private string ProjectDirectory()
-    {
-        string? projectFile = BuildEngine?.ProjectFileOfTaskNode;
-        return string.IsNullOrEmpty(projectFile)
-            ? Directory.GetCurrentDirectory()
-            : Path.GetDirectoryName(Path.GetFullPath(projectFile)) ?? Directory.GetCurrentDirectory();
-    }
+    /// <summary>
+    /// Relative paths in an item are relative to the project that wrote it (not to this task's
+    /// .targets file, which is where <see cref="IBuildEngine.ProjectFileOfTaskNode"/> points).
+    /// </summary>
+    private static string ProjectDirectoryOf(ITaskItem item) =>
+        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 
     private sealed record FileVerdict(
         ITaskItem Item,

@@ -62,7 +62,7 @@ public sealed class DownloadWrapperTests : IDisposable
 
         await DownloadAsync(zlib);
 
-        _log.Errors.ShouldContain(e => e.Code == MessageCodes.AllUrisFailed && e.Text.Contains("man-in-the-middle"));
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.HashMismatch && e.Text.Contains("man-in-the-middle"));
         File.Exists(FinalPath).ShouldBeFalse();
         Directory.EnumerateFiles(DlDir, "*.tmp", SearchOption.AllDirectories).ShouldBeEmpty();
     }

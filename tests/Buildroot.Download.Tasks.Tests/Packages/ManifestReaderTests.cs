@@ -358,6 +358,24 @@ public sealed class ManifestReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_package_declared_under_an_undecidable_condition_is_read_with_a_warning()
+    {
+        string manifest = Write("foo", "FOO_VERSION = 1.0\nifdef BR2_PACKAGE_FOO\n$(eval $(generic-package))\nendif\n");
+
+        Read(manifest).ShouldHaveSingleItem().Name.ShouldBe("foo");
+        _log.Warnings.ShouldHaveSingleItem().Text.ShouldContain("'ifdef BR2_PACKAGE_FOO'");
+    }
+
+    [Fact]
+    public void An_infrastructure_with_download_defaults_of_its_own_is_warned_about()
+    {
+        string manifest = Write("lua-cjson", "LUA_CJSON_VERSION = 2.1.0-1\n$(eval $(luarocks-package))\n");
+
+        Read(manifest).ShouldHaveSingleItem();
+        _log.Warnings.ShouldHaveSingleItem().Text.ShouldContain("luarocks-package is not an infrastructure this reader knows");
+    }
+
+    [Fact]
     public void A_virtual_package_has_nothing_to_download()
     {
         string manifest = Write("jpeg", "$(eval $(virtual-package))\n$(eval $(host-virtual-package))\n");
