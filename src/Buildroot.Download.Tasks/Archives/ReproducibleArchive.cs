@@ -16,7 +16,11 @@ internal sealed record ArchiveRequest(
     DateTimeOffset Date,
     string OutputPath,
     ImmutableArray<string> Exclusions,
-    string GzipTool);
+    string GzipTool)
+{
+    /// <summary>When true, the gzip command line is not printed (the download is quiet).</summary>
+    public bool Quiet { get; init; }
+}
 
 /// <summary>
 /// Buildroot's reproducible archive (BEHAVIOUR.md, "The reproducible archive"): the same
@@ -50,7 +54,8 @@ internal static class ReproducibleArchive
                 .WithEnvironment("GZIP", null) // GNU gzip takes options from $GZIP; the reference is plain -6 -n
                 .WithStandardInput((input, token) => WriteTarAsync(input, request.BaseName, mtime, entries, token))
                 .WithStandardOutputTo(scratchPath)
-                .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.");
+                .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.")
+                with { Quiet = request.Quiet };
             try
             {
                 await runner.RunAsync(gzip, cancellationToken).ConfigureAwait(false);
