@@ -148,6 +148,7 @@ internal sealed class DownloadWrapper
                         ScratchFolder = Directory.CreateDirectory(Path.Combine(scratch, "post-process")).FullName,
                         DownloadDirectory = _folder.Root,
                         Package = package,
+                        BaseName = package.BaseName,
                         GoProxy = _settings.GoProxy,
                         Tools = _settings.Tools,
                         Runner = _services.Runner,
