@@ -39,7 +39,7 @@ dotnet build "$here/Sample.csproj" -nodeReuse:false -tl:off -v:q -t:BuildrootVer
   -p:BuildrootDlDir="$dl" -p:BuildrootBackupSite=
 
 echo "==> The download folder $dl (<package folder>/<file>, sha256):"
-files=$(cd "$dl" && find . -type f ! -name '.*' | sed 's|^\./||' | sort)
+files=$(cd "$dl" && find . -type f -not -path '*/.*' | sed 's|^\./||' | sort)
 for file in $files; do
   printf '  %-36s %s\n' "$file" "$(sha256sum "$dl/$file" | cut -d' ' -f1)"
 done

@@ -149,4 +149,44 @@ public sealed class DownloadTests(PackedPackage package, ITestOutputHelper outpu
         source.ShouldSucceed().ShouldPrint(">>> lazy 0.9 Downloading");
         File.ReadAllBytes(project.DownloadedPath("lazy", "lazy-0.9.tar.gz")).ShouldBe(tarball);
     }
+
+    [Fact]
+    public async Task Existing_file_with_a_wrong_hash_is_downloaded_again()
+    {
+        using var server = new LoopbackHttpServer();
+        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
+        server.Serve("/zlib-1.3.1.tar.gz", tarball);
+        using var project = new EndToEndProject(package, output, "redownload");
+        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
+        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        string landed = project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(landed)!);
+        File.WriteAllBytes(landed, tarball.AsSpan(0, tarball.Length / 2).ToArray()); // an interrupted copy by some other tool
+
+        BuildResult result = await project.BuildAsync();
+
+        result.ShouldSucceed().ShouldPrint(">>> zlib 1.3.1 Downloading");
+        File.ReadAllBytes(landed).ShouldBe(tarball);
+        server.RequestCount("/zlib-1.3.1.tar.gz").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task File_in_the_old_flat_layout_is_moved_into_the_package_folder_without_a_download()
+    {
+        using var server = new LoopbackHttpServer();
+        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
+        server.Serve("/zlib-1.3.1.tar.gz", tarball);
+        using var project = new EndToEndProject(package, output, "oldlayout");
+        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
+        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        Directory.CreateDirectory(project.DownloadFolder);
+        File.WriteAllBytes(Path.Combine(project.DownloadFolder, "zlib-1.3.1.tar.gz"), tarball); // where older Buildroots put it
+
+        BuildResult result = await project.BuildAsync();
+
+        // Buildroot still prints "Downloading" here: it looks for the file before it moves the old one.
+        result.ShouldSucceed();
+        File.ReadAllBytes(project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz")).ShouldBe(tarball);
+        server.Requests.ShouldBeEmpty();
+    }
 }

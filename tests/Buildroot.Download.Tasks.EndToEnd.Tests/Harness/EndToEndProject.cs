@@ -29,11 +29,12 @@ internal sealed class EndToEndProject : IDisposable
     private readonly ITestOutputHelper _output;
     private int _builds;
 
-    public EndToEndProject(PackedPackage package, ITestOutputHelper output, string? name = null)
+    /// <param name="name">A short name for the test's folder, to find it among the others (with <c>BRDL_E2E_KEEP=1</c>).</param>
+    public EndToEndProject(PackedPackage package, ITestOutputHelper output, string name)
     {
         _package = package;
         _output = output;
-        Root = Path.Combine(package.RunFolder, "tests", $"{name ?? "test"}-{Guid.NewGuid():N}"[..Math.Min(48, (name ?? "test").Length + 9)]);
+        Root = Path.Combine(package.RunFolder, "tests", $"{name}-{Guid.NewGuid().ToString("N")[..8]}");
         ProjectFile = Path.Combine(ProjectDirectory, "Consumer.csproj");
         Directory.CreateDirectory(ProjectDirectory);
         Directory.CreateDirectory(LogsFolder);

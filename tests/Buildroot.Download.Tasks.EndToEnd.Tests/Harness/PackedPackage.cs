@@ -74,8 +74,11 @@ public sealed class PackedPackage : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>The environment of every child <c>dotnet</c>: this run's package cache, no telemetry, no lingering nodes.</summary>
-    public void PrepareEnvironment(ProcessStartInfo startInfo)
+    /// <summary>
+    /// The environment of a child <c>dotnet</c>: no telemetry, no lingering nodes, and for the
+    /// builds of test projects (<paramref name="forTestProject"/>) this run's package cache.
+    /// </summary>
+    public void PrepareEnvironment(ProcessStartInfo startInfo, bool forTestProject = true)
     {
         IDictionary<string, string?> environment = startInfo.Environment;
 
@@ -87,7 +90,11 @@ public sealed class PackedPackage : IAsyncLifetime
 
         // The download folder is always given explicitly; a developer's own must never be touched.
         environment.Remove("BR2_DL_DIR");
-        environment["NUGET_PACKAGES"] = PackagesFolder;
+        if (forTestProject)
+        {
+            environment["NUGET_PACKAGES"] = PackagesFolder;
+        }
+
         environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         environment["DOTNET_NOLOGO"] = "1";
         environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
@@ -103,7 +110,8 @@ public sealed class PackedPackage : IAsyncLifetime
         }
     }
 
-    internal async Task<BuildResult> RunDotNetAsync(string workingDirectory, IReadOnlyList<string> arguments, string? binlogPath = null, TimeSpan? limit = null)
+    // Packing restores the task project's own references (Microsoft.Build.*) from the user's cache, as any build of it does.
+    private async Task<BuildResult> RunDotNetAsync(string workingDirectory, IReadOnlyList<string> arguments)
     {
         var startInfo = new ProcessStartInfo(DotNet) { WorkingDirectory = workingDirectory };
         foreach (string argument in arguments)
@@ -111,11 +119,11 @@ public sealed class PackedPackage : IAsyncLifetime
             startInfo.ArgumentList.Add(argument);
         }
 
-        PrepareEnvironment(startInfo);
+        PrepareEnvironment(startInfo, forTestProject: false);
         using var child = ChildProcess.Start(startInfo);
         child.CloseInput();
-        int exitCode = await child.WaitForExitAsync(limit ?? PackTimeLimit);
-        return new BuildResult($"dotnet {string.Join(' ', arguments)}", exitCode, child.Output, binlogPath, child.Elapsed);
+        int exitCode = await child.WaitForExitAsync(PackTimeLimit);
+        return new BuildResult($"dotnet {string.Join(' ', arguments)}", exitCode, child.Output, binlogPath: null, child.Elapsed);
     }
 
     // The dotnet that runs `dotnet test` points these at its own MSBuild for the test host.
