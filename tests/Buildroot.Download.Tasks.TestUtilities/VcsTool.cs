@@ -1,5 +1,3 @@
-using Buildroot.Download.Tasks.TestUtilities;
-
 namespace Buildroot.Download.Tasks.TestUtilities;
 
 /// <summary>
