@@ -123,23 +123,4 @@ public class ArchiveBenchmarks
             }
         }
     }
-
-    private sealed class SilentLog : IBuildLog
-    {
-        public void Message(string text)
-        {
-        }
-
-        public void Detail(string text)
-        {
-        }
-
-        public void Warning(string code, string text)
-        {
-        }
-
-        public void Error(string code, string text)
-        {
-        }
-    }
 }

@@ -18,6 +18,9 @@ internal sealed record ToolPaths
 
     public string Curl { get; init; } = "curl";
 
+    /// <summary>Run only for http(s) packages with <c>DlOpts</c> (which are wget options), and for ftp through the wget method.</summary>
+    public string Wget { get; init; } = "wget";
+
     public string Scp { get; init; } = "scp";
 
     public string Sftp { get; init; } = "sftp";

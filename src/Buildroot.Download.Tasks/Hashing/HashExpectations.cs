@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Hashing;
 
@@ -23,6 +24,50 @@ internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashE
     /// naming <paramref name="fileName"/>; <paramref name="inlineHashes"/> (each <c>algo:hex</c>)
     /// apply to it too. A malformed line is a <see cref="Infrastructure.BrdlException"/>.
     /// </summary>
-    public static HashExpectations Load(string fileName, IEnumerable<string> hashFiles, IEnumerable<string> inlineHashes) =>
-        throw new NotImplementedException("Hashing room: to be written.");
+    public static HashExpectations Load(string fileName, IEnumerable<string> hashFiles, IEnumerable<string> inlineHashes)
+    {
+        string baseName = Path.GetFileName(fileName);
+        var entries = ImmutableArray.CreateBuilder<HashEntry>();
+        var filesRead = ImmutableArray.CreateBuilder<string>();
+
+        foreach (string hashFile in hashFiles.Distinct(StringComparer.Ordinal))
+        {
+            // check-hash tests `-f`: a folder or a missing path is "no hash file", not an error.
+            if (!File.Exists(hashFile))
+            {
+                continue;
+            }
+
+            filesRead.Add(hashFile);
+            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile)).Where(entry => entry.FileName == baseName));
+        }
+
+        foreach (string inline in inlineHashes)
+        {
+            if (!InlineHash.TryParse(inline, out string algorithm, out string hex, out string problem))
+            {
+                throw new BrdlException(MessageCodes.InvalidInlineHash, $"Invalid Hash metadata for {baseName}: {problem}.");
+            }
+
+            entries.Add(new HashEntry(algorithm, hex, baseName, InlineHash.Origin));
+        }
+
+        bool found = filesRead.Count > 0 || entries.Any(entry => entry.Origin == InlineHash.Origin);
+        return new HashExpectations(found, entries.ToImmutable(), filesRead.ToImmutable());
+    }
+
+    private static string[] ReadLines(string hashFile)
+    {
+        try
+        {
+            return File.ReadAllLines(hashFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(
+                MessageCodes.HashFileUnreadable,
+                $"Cannot read the hash file {hashFile}: {e.Message}",
+                e);
+        }
+    }
 }

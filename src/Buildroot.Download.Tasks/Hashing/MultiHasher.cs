@@ -63,9 +63,18 @@ internal sealed class MultiHasher : IDisposable
         IEnumerable<string> algorithms,
         CancellationToken cancellationToken)
     {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return await HashStreamAsync(stream, algorithms, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <paramref name="stream"/> to its end once and returns its digests for <paramref name="algorithms"/>.</summary>
+    public static async Task<ImmutableDictionary<string, string>> HashStreamAsync(
+        Stream stream,
+        IEnumerable<string> algorithms,
+        CancellationToken cancellationToken)
+    {
         using var hasher = new MultiHasher(algorithms);
         byte[] buffer = new byte[1 << 20];
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {

@@ -39,6 +39,7 @@ internal static class MessageCodes
     public const string MalformedHashFile = "BRDL0205";
     public const string HashFileUnreadable = "BRDL0206";
     public const string FileToVerifyMissing = "BRDL0207";
+    public const string FileToVerifyUnreadable = "BRDL0208";
 
     // 03xx: backends (one per download method).
     public const string HttpFailed = "BRDL0301";
@@ -57,6 +58,9 @@ internal static class MessageCodes
     public const string VendoringFailed = "BRDL0501";
     public const string GoModMissing = "BRDL0502";
     public const string CargoManifestMissing = "BRDL0503";
+    public const string VendoringPathOutsideSources = "BRDL0504";
+    public const string ArchiveWithoutSingleTopFolder = "BRDL0505";
+    public const string ArchiveToVendorMissing = "BRDL0506";
 
     // 06xx: locks and external processes.
     public const string WaitingForLock = "BRDL0601";
@@ -67,4 +71,5 @@ internal static class MessageCodes
     public const string ManifestConstructNotUnderstood = "BRDL0701";
     public const string ManifestUnreadable = "BRDL0702";
     public const string ManifestWithoutPackage = "BRDL0703";
+    public const string PackageDefinedTwice = "BRDL0704";
 }

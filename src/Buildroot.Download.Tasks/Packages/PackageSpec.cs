@@ -74,9 +74,10 @@ internal sealed record PackageSpec
 
     /// <summary>
     /// <c>&lt;raw name&gt;-&lt;sanitized version&gt;</c> (Buildroot's <c>BASENAME_RAW</c>): the top folder
-    /// of generated archives and the start of default file names.
+    /// of generated archives and the start of default file names; the raw name alone when there
+    /// is no version.
     /// </summary>
-    public string BaseName => $"{RawName}-{SanitizedVersion}";
+    public string BaseName => SanitizedVersion.Length == 0 ? RawName : $"{RawName}-{SanitizedVersion}";
 
     /// <summary>
     /// The name without a <c>host-</c> prefix, as Buildroot's <c>RAWNAME</c>: what a git cache

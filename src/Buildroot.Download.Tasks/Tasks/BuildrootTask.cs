@@ -2,7 +2,7 @@ using Buildroot.Download.Tasks.Infrastructure;
 using Microsoft.Build.Framework;
 using Task = System.Threading.Tasks.Task;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// The plumbing every task shares: cancellation (Ctrl+C) through a token, one async body run
@@ -31,6 +31,11 @@ public abstract class BuildrootTask : Microsoft.Build.Utilities.Task, ICancelabl
         catch (BrdlException e)
         {
             log.Error(e.Code, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug of ours: say so plainly, with what is needed to report it.
+            log.Error(MessageCodes.TaskFailedUnexpectedly, $"{GetType().Name} failed unexpectedly; please report this with the build log. {e}");
         }
 
         return !_cancellation.IsCancellationRequested && !Log.HasLoggedErrors;

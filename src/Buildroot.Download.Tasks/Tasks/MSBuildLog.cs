@@ -2,7 +2,7 @@ using Buildroot.Download.Tasks.Infrastructure;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-namespace Buildroot.Download.Tasks.Tasks;
+namespace Buildroot.Download.Tasks;
 
 /// <summary>
 /// <see cref="IBuildLog"/> on top of MSBuild's logger. Thread-safe: MSBuild's

@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.TestUtilities;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Tests.Infrastructure;
@@ -60,7 +61,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Cancellation_stops_the_program_and_its_children()
     {
-        using var folder = new TestUtilities.TemporaryFolder("runner");
+        using var folder = new TemporaryFolder("runner");
         string marker = folder.Combine("child-survived");
         var runner = new ProcessRunner(_log);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -87,7 +88,7 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Standard_output_can_go_straight_to_a_file()
     {
-        using var folder = new TestUtilities.TemporaryFolder("runner");
+        using var folder = new TemporaryFolder("runner");
         string output = folder.Combine("out.txt");
         var runner = new ProcessRunner(_log);
 

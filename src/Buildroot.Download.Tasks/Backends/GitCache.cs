@@ -1,0 +1,187 @@
+using Buildroot.Download.Tasks.Infrastructure;
+
+namespace Buildroot.Download.Tasks.Backends;
+
+/// <summary>
+/// The clone kept at <c>&lt;package download folder&gt;/git</c> and reused for every version of
+/// the package, so that a new version fetches only what changed. This class brings it up to
+/// date with the remote and finds the commit a changeset names in it.
+/// </summary>
+internal sealed class GitCache
+{
+    public const string FolderName = "git";
+
+    // Beside the cache, as Buildroot's git.readme: people do find this folder and work in it.
+    private const string ReadmeName = "git.readme";
+
+    private const string ReadmeText =
+        """
+        IMPORTANT NOTE!
+
+        The git tree located in this directory is for the exclusive use
+        of the Buildroot download tasks (as Buildroot's own is for
+        Buildroot), which use it as a local cache to reduce bandwidth usage.
+
+        Every download *will* trash any changes in that tree whenever it
+        needs to use it, and may even remove it when it detects that the
+        repository may have been damaged or corrupted.
+
+        Do *not* work in that directory; your changes will eventually get
+        lost. Do *not* even use it as a remote, or as the source for new
+        worktrees; your commits will eventually get lost.
+
+        """;
+
+    private readonly GitRunner _git;
+    private readonly BackendRequest _request;
+
+    public GitCache(BackendRequest request, GitRunner git)
+    {
+        _request = request;
+        _git = git;
+    }
+
+    /// <summary>Absolute: git runs inside it and is given paths into it, which must not be read relative to there.</summary>
+    public static string FolderOf(BackendRequest request) => Path.GetFullPath(Path.Combine(request.PackageDownloadFolder, FolderName));
+
+    public string Folder => _git.WorkTree;
+
+    /// <summary>
+    /// Makes the cache a clone of <see cref="BackendRequest.Uri"/> holding every branch and tag
+    /// there, and returns the full id of the commit <see cref="BackendRequest.Changeset"/> names.
+    /// A changeset that is not there is a <see cref="MessageCodes.NoSuchChangeset"/> error, and
+    /// the cache is left as it is: fetching afresh would not make the commit appear.
+    /// </summary>
+    public async Task<string> UpdateAndResolveAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Folder);
+        WriteReadme();
+        RemoveStaleLocks();
+
+        // On an existing repository init changes nothing, except that it repairs what it can
+        // of a damaged one (missing folders, HEAD); anything missing is fetched below.
+        await _git.RunAsync(_git.Command("init", "--quiet", "--", Folder), cancellationToken).ConfigureAwait(false);
+        await PointOriginAtUriAsync(cancellationToken).ConfigureAwait(false);
+
+        if (!_request.Quiet)
+        {
+            _request.Log.Detail("Fetching all references");
+        }
+
+        await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), "origin"]), cancellationToken).ConfigureAwait(false);
+        await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), "--tags", "--force", "origin"]), cancellationToken).ConfigureAwait(false);
+        await TryFetchAsSpecialRefAsync(cancellationToken).ConfigureAwait(false);
+
+        return await ResolveCommitAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new BrdlException(
+                MessageCodes.NoSuchChangeset,
+                $"The changeset '{_request.Changeset}' does not exist in the git repository {SecretRedactor.Redact(_request.Uri)}: " +
+                "no branch, tag, commit or special ref of that name was found there. Check the package's version.");
+    }
+
+    /// <summary>Removes the cache, to start again from an empty folder.</summary>
+    public void Delete()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A git killed mid-way (a cancelled build) leaves its lock files behind, and every later
+    /// git refuses to work until they are gone. Nobody else may be using the cache while we
+    /// hold the package's download lock, so they are stale: removing them is much cheaper than
+    /// the fresh clone the failure would otherwise cost.
+    /// </summary>
+    private void RemoveStaleLocks()
+    {
+        string gitFolder = Path.Combine(Folder, ".git");
+        if (!Directory.Exists(gitFolder))
+        {
+            return;
+        }
+
+        IEnumerable<string> locks = Directory.EnumerateFiles(gitFolder, "*.lock");
+        string refs = Path.Combine(gitFolder, "refs");
+        if (Directory.Exists(refs))
+        {
+            locks = locks.Concat(Directory.EnumerateFiles(refs, "*.lock", SearchOption.AllDirectories));
+        }
+
+        foreach (string stale in locks.ToArray())
+        {
+            if (!_request.Quiet)
+            {
+                _request.Log.Detail($"Removing {stale}, left by an interrupted git.");
+            }
+
+            File.Delete(stale);
+        }
+    }
+
+    private void WriteReadme()
+    {
+        string readme = Path.Combine(_request.PackageDownloadFolder, ReadmeName);
+        if (File.Exists(readme) && File.ReadAllText(readme) == ReadmeText)
+        {
+            return;
+        }
+
+        string temporary = readme + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temporary, ReadmeText);
+        File.Move(temporary, readme, overwrite: true);
+    }
+
+    private async Task PointOriginAtUriAsync(CancellationToken cancellationToken)
+    {
+        // After a killed run the remote may be missing; after a change of site it points elsewhere.
+        string remotes = await _git.ReadAsync(_git.Command("remote"), cancellationToken).ConfigureAwait(false);
+        if (!remotes.Split('\n').Contains("origin", StringComparer.Ordinal))
+        {
+            await _git.RunAsync(_git.Command("remote", "add", "--", "origin", _request.Uri), cancellationToken).ConfigureAwait(false);
+        }
+
+        await _git.RunAsync(_git.Command("remote", "set-url", "--", "origin", _request.Uri), cancellationToken).ConfigureAwait(false);
+    }
+
+    // The package's DlOpts go to every fetch, before the remote: they are options by design.
+    private string[] FetchWithDlOpts() => ["fetch", .. _request.DlOpts];
+
+    /// <summary>
+    /// Forges expose refs that no branch or tag fetch brings (GitHub's <c>refs/pull/…</c>,
+    /// Gerrit's <c>refs/changes/…</c>), and one cannot tell such a changeset from a branch, a
+    /// tag or a sha1, so every changeset is tried as one; most are not, hence no noise on failure.
+    /// </summary>
+    private async Task TryFetchAsSpecialRefAsync(CancellationToken cancellationToken)
+    {
+        string changeset = _request.Changeset;
+
+        // Two departures from Buildroot's "<cset>:<cset>", both for correctness:
+        // '+' lets a branch that was force-pushed move (else the local copy of it stays stale
+        // and shadows origin's), and --update-head-ok lets a fresh cache's unborn default branch
+        // ("master") be fetched: the checkout below is always detached, so HEAD is ours to move.
+        // A full object id is fetched without a destination: a branch named like a sha1 would
+        // only make every later lookup of it ambiguous.
+        string refspec = IsFullObjectId(changeset) ? changeset : $"+{changeset}:{changeset}";
+        ExternalCommand fetch = _git.Command([.. FetchWithDlOpts(), "--update-head-ok", "origin", refspec])
+            .WithoutThrowingOnFailure();
+        CommandResult result = await _git.RunAsync(fetch, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded && !_request.Quiet)
+        {
+            _request.Log.Detail($"Could not fetch special ref '{changeset}'; assuming it is not special.");
+        }
+    }
+
+    private async Task<string?> ResolveCommitAsync(CancellationToken cancellationToken)
+    {
+        ExternalCommand verify = _git.Command("rev-parse", "--quiet", "--verify", _request.Changeset + "^{commit}")
+            .WithoutThrowingOnFailure();
+        CommandResult result = await _git.RunAsync(verify, cancellationToken).ConfigureAwait(false);
+        string commit = result.StandardOutput.Trim();
+        return result.Succeeded && commit.Length > 0 ? commit : null;
+    }
+
+    private static bool IsFullObjectId(string changeset) =>
+        changeset.Length is 40 or 64 && changeset.All(char.IsAsciiHexDigit);
+}

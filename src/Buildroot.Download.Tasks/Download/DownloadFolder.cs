@@ -1,0 +1,130 @@
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Download;
+
+/// <summary>
+/// The layout of the shared download folder, as Buildroot lays it out, and the only code
+/// that writes final files into it:
+/// <c>&lt;dl dir&gt;/&lt;dl subdir&gt;/&lt;file&gt;</c>, the package lock <c>&lt;dl dir&gt;/&lt;dl subdir&gt;/.lock</c>,
+/// the old flat layout <c>&lt;dl dir&gt;/&lt;file&gt;</c>, and our verified stamps.
+/// A file appears under its final name only by an atomic rename of a complete, checked copy.
+/// </summary>
+internal sealed class DownloadFolder
+{
+    private readonly string _root;
+    private readonly string _scratchRoot;
+
+    public DownloadFolder(string root, string scratchRoot)
+    {
+        _root = Path.GetFullPath(root);
+        _scratchRoot = Path.GetFullPath(scratchRoot);
+        if (IsInside(_scratchRoot, _root))
+        {
+            throw new BrdlException(
+                MessageCodes.InvalidSetting,
+                $"The scratch folder {_scratchRoot} is inside the download folder {_root}; it must be elsewhere (e.g. the project's obj folder), so that no partial file ever sits in the download folder.");
+        }
+    }
+
+    public string Root => _root;
+
+    public string PackageFolder(PackageSpec package) => Path.Combine(_root, package.DlSubdir);
+
+    public string FinalPath(PackageSpec package, string fileName) => Path.Combine(PackageFolder(package), fileName);
+
+    /// <summary>Where files lived before Buildroot gave each package its own folder.</summary>
+    public string OldLayoutPath(string fileName) => Path.Combine(_root, fileName);
+
+    /// <summary>The lock Buildroot's dl-wrapper takes with <c>flock</c>: sharing it makes both exclude each other.</summary>
+    public string LockPath(PackageSpec package) => Path.Combine(PackageFolder(package), ".lock");
+
+    public string StampPath(PackageSpec package, string fileName) =>
+        Path.Combine(PackageFolder(package), ".brdl-verified", fileName);
+
+    /// <summary>
+    /// When a file exists only in the old flat layout, hard-link it (or, failing that, copy it)
+    /// to its new place, as Buildroot does. It is then checked like any other existing file.
+    /// </summary>
+    public void AdoptOldLayoutFile(PackageSpec package, string fileName, IBuildLog log)
+    {
+        string finalPath = FinalPath(package, fileName);
+        string oldPath = OldLayoutPath(fileName);
+        if (File.Exists(finalPath) || !File.Exists(oldPath))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(PackageFolder(package));
+        string temporary = TemporaryNameFor(finalPath);
+        try
+        {
+            if (!HardLink.TryCreate(oldPath, temporary))
+            {
+                File.Copy(oldPath, temporary);
+            }
+
+            File.Move(temporary, finalPath, overwrite: true);
+            log.Detail($"Moved {oldPath} to the per-package layout: {finalPath}");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>A fresh, empty scratch folder for one attempt; the caller deletes it.</summary>
+    public string CreateScratchFolder(PackageSpec package)
+    {
+        string folder = Path.Combine(_scratchRoot, $"{package.DlSubdir}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>
+    /// Copies a complete, checked scratch file to a temporary name in the package's folder, sets
+    /// its mode (0644, or 0755 for an executable, less the umask), and renames it over the final
+    /// name: readers see the old file or the new one, never a partial one.
+    /// </summary>
+    public async Task InstallAsync(string scratchFile, string finalPath, bool executable, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        string temporary = TemporaryNameFor(finalPath);
+        try
+        {
+            await using (var source = new FileStream(scratchFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
+            await using (var target = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            {
+                await source.CopyToAsync(target, 1 << 20, cancellationToken).ConfigureAwait(false);
+                target.Flush(flushToDisk: true);
+            }
+
+            FileModes.SetDownloadedFileMode(temporary, executable);
+            File.Move(temporary, finalPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.CannotInstallFile, $"Cannot write {finalPath}: {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Removes a final file that failed its hashes, and its stamp.</summary>
+    public void Discard(PackageSpec package, string fileName)
+    {
+        File.Delete(FinalPath(package, fileName));
+        File.Delete(StampPath(package, fileName));
+    }
+
+    private static string TemporaryNameFor(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.brdl-{Guid.NewGuid():N}.tmp");
+
+    private static bool IsInside(string path, string folder)
+    {
+        string relative = Path.GetRelativePath(folder, path);
+        return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Download;
+
+/// <summary>
+/// Downloads many packages, several at once (up to <see cref="DownloadSettings.Parallelism"/>).
+/// A package that fails is reported and the others go on, so one build shows every problem;
+/// the run as a whole then fails.
+/// </summary>
+internal sealed class DownloadRun
+{
+    private readonly DownloadSettings _settings;
+    private readonly DownloadServices _services;
+
+    public DownloadRun(DownloadSettings settings, DownloadServices services)
+    {
+        _settings = settings;
+        _services = services;
+    }
+
+    /// <returns>The files of the packages that succeeded, in the order the packages were given.</returns>
+    public async Task<ImmutableArray<DownloadedFile>> DownloadAllAsync(IReadOnlyList<PackageSpec> packages, CancellationToken cancellationToken)
+    {
+        WarnAboutTransientPackages(packages);
+        var downloader = new PackageDownloader(_settings, _services);
+        var results = new ConcurrentDictionary<int, ImmutableArray<DownloadedFile>>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _settings.Parallelism), CancellationToken = cancellationToken };
+
+        await Parallel.ForEachAsync(
+            packages.Select((package, index) => (package, index)),
+            options,
+            async (item, token) =>
+            {
+                try
+                {
+                    results[item.index] = await downloader.DownloadAsync(item.package, token).ConfigureAwait(false);
+                }
+                catch (BrdlException e)
+                {
+                    _services.Log.Error(e.Code, e.Message);
+                }
+            }).ConfigureAwait(false);
+
+        return results.OrderBy(pair => pair.Key).SelectMany(pair => pair.Value).ToImmutableArray();
+    }
+
+    private void WarnAboutTransientPackages(IReadOnlyList<PackageSpec> packages)
+    {
+        string[] transient = packages.Where(p => p.TransientDownload).Select(p => p.Name).ToArray();
+        if (transient.Length > 0 && _services.Transients.ShouldWarn())
+        {
+            _services.Log.Warning(
+                MessageCodes.TransientNotReproducible,
+                $"Transient download of {string.Join(", ", transient)}: fetched again at every build and not checked against hashes, so this build is not reproducible. " +
+                "Two builds at once may each get the other's download, a push during the build may be picked up, and legal information is not reliable.");
+        }
+    }
+}

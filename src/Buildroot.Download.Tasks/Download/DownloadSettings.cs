@@ -1,0 +1,40 @@
+using Buildroot.Download.Tasks.Backends;
+
+namespace Buildroot.Download.Tasks.Download;
+
+/// <summary>The build-wide settings of a download run: the MSBuild properties, validated.</summary>
+internal sealed record DownloadSettings
+{
+    /// <summary><c>DL_DIR</c>: the shared download folder (absolute).</summary>
+    public required string DownloadDirectory { get; init; }
+
+    /// <summary>
+    /// Where scratch folders are made (absolute): the build's own intermediate folder, never
+    /// inside the download folder, so a half-written file can never be mistaken for a download.
+    /// </summary>
+    public required string ScratchDirectory { get; init; }
+
+    /// <summary><c>BR2_PRIMARY_SITE</c>: a mirror tried first, or null.</summary>
+    public string? PrimarySite { get; init; }
+
+    /// <summary><c>BR2_PRIMARY_SITE_ONLY</c>: try nothing but the primary site.</summary>
+    public bool PrimarySiteOnly { get; init; }
+
+    /// <summary><c>BR2_BACKUP_SITE</c>: a mirror tried last, or null.</summary>
+    public string? BackupSite { get; init; }
+
+    /// <summary><c>BR2_DOWNLOAD_FORCE_CHECK_HASHES</c>: a file without a hash file is an error.</summary>
+    public bool ForceCheckHashes { get; init; }
+
+    /// <summary>Never touch the network: a missing file is an error naming it.</summary>
+    public bool Offline { get; init; }
+
+    public bool Quiet { get; init; }
+
+    /// <summary>How many packages download at once; one package's files always go in order.</summary>
+    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    public string? GoProxy { get; init; }
+
+    public ToolPaths Tools { get; init; } = new();
+}

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Download;
+
+/// <summary>
+/// The download step of one package: under the package lock (the same <c>.lock</c> file
+/// Buildroot's wrapper flocks), prints "Downloading" when something is to be fetched (always,
+/// for a transient package), then fetches its files one after the other.
+/// </summary>
+internal sealed class PackageDownloader
+{
+    private readonly DownloadSettings _settings;
+    private readonly DownloadFolder _folder;
+    private readonly DownloadServices _services;
+    private readonly DownloadWrapper _wrapper;
+
+    public PackageDownloader(DownloadSettings settings, DownloadServices services)
+    {
+        _settings = settings;
+        _services = services;
+        _folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
+        _wrapper = new DownloadWrapper(settings, _folder, services);
+    }
+
+    public async Task<ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, CancellationToken cancellationToken)
+    {
+        ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
+        using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
+        {
+            if (package.TransientDownload || files.Any(f => !File.Exists(_folder.FinalPath(package, f.FileName))))
+            {
+                _services.Log.Message($">>> {package.Name} {package.Version} Downloading");
+            }
+
+            var downloaded = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
+            foreach (PlannedFile file in files)
+            {
+                downloaded.Add(await _wrapper.DownloadAsync(package, file, cancellationToken).ConfigureAwait(false));
+            }
+
+            return downloaded.MoveToImmutable();
+        }
+    }
+}

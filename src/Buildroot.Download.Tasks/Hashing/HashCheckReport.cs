@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace Buildroot.Download.Tasks.Hashing;
+
+/// <summary>
+/// The text a user reads about a hash check, worded after check-hash's own messages so that
+/// people who know Buildroot recognise them.
+/// </summary>
+internal static class HashCheckReport
+{
+    private const string MitmWarning = "Incomplete download, or man-in-the-middle (MITM) attack.";
+
+    /// <param name="fileName">The file's final name, as hash files list it.</param>
+    /// <param name="result">What <see cref="HashChecker"/> found.</param>
+    /// <param name="expected">What it compared with.</param>
+    /// <param name="hashFilesLookedFor">Every hash file that was asked for, existing or not, to name them when none exists.</param>
+    public static string Describe(
+        string fileName,
+        HashCheckResult result,
+        HashExpectations expected,
+        IReadOnlyCollection<string>? hashFilesLookedFor = null) =>
+        result.Outcome switch
+        {
+            HashCheckOutcome.Good => string.Join(
+                Environment.NewLine,
+                result.Verified.Select(entry => $"{fileName}: OK ({entry.Algorithm}: {entry.ExpectedHex}, from {entry.Origin})")),
+            HashCheckOutcome.Mismatch => DescribeMismatches(fileName, result),
+            HashCheckOutcome.NotListed =>
+                $"No hash found for {fileName} in {string.Join(", ", expected.HashFilesRead)}. " +
+                $"Add a line 'sha256 <hex> {fileName}' to one of them, with the digest its authors publish " +
+                $"(or that `sha256sum {fileName}` gives on a copy you trust).",
+            HashCheckOutcome.NoHashFile =>
+                $"No hash file found for {fileName}" +
+                (hashFilesLookedFor is { Count: > 0 } ? $" (looked for {string.Join(", ", hashFilesLookedFor)})" : string.Empty) +
+                $": its content is not checked. Write a hash file with a line 'sha256 <hex> {fileName}', or give the Hash metadata sha256:<hex>.",
+            HashCheckOutcome.UnknownAlgorithm => string.Join(
+                Environment.NewLine,
+                expected.Entries
+                    .Where(entry => !HashAlgorithms.IsKnown(entry.Algorithm))
+                    .Select(entry => $"Unknown hash '{entry.Algorithm}' for '{fileName}' ({entry.Origin}); known hashes are {string.Join(", ", HashAlgorithms.Names)}.")),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Not a hash check outcome."),
+        };
+
+    private static string DescribeMismatches(string fileName, HashCheckResult result)
+    {
+        var text = new StringBuilder();
+        foreach (HashMismatch mismatch in result.Mismatches)
+        {
+            text.AppendLine($"{fileName} has wrong {mismatch.Expected.Algorithm} hash (from {mismatch.Expected.Origin}):")
+                .AppendLine($"  expected: {mismatch.Expected.ExpectedHex}")
+                .AppendLine($"  got     : {mismatch.ActualHex}");
+        }
+
+        return text.Append(MitmWarning).ToString();
+    }
+}

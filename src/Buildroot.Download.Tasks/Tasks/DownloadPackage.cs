@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Download;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Vendoring;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Task = System.Threading.Tasks.Task;
+
+namespace Buildroot.Download.Tasks;
+
+/// <summary>
+/// Downloads every package into the download folder (Buildroot's <c>make source</c>):
+/// existing good files are kept without network access, missing ones are fetched from the
+/// primary site, the package's site and the backup site in turn, checked, and renamed into
+/// place. Returns one <c>BuildrootDownloadedFile</c> item per file.
+/// </summary>
+public sealed class DownloadPackage : PackageTask
+{
+    // Two projects of one build may run this task at once on two threads of one node.
+    private static readonly object RegistrationGate = new();
+
+    /// <summary>Full paths, with metadata <c>Package</c>, <c>Transient</c> and <c>Verified</c>.</summary>
+    [Output]
+    public ITaskItem[] DownloadedFiles { get; private set; } = [];
+
+    internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (ReadPackages(log) is not { } packages)
+        {
+            return;
+        }
+
+        DownloadSettings settings = CreateSettings();
+        var services = new DownloadServices(
+            new BackendCatalog(),
+            PostProcessCatalog.For,
+            new ProcessRunner(log),
+            log,
+            TransientDownloadsOfThisBuild());
+        ImmutableArray<DownloadedFile> files = await new DownloadRun(settings, services)
+            .DownloadAllAsync(packages.Where(IsDownloaded).ToArray(), cancellationToken)
+            .ConfigureAwait(false);
+
+        DownloadedFiles = files.Select(ToItem).ToArray();
+    }
+
+    /// <summary>Buildroot's <c>local</c> method uses a folder in place: there is nothing to download.</summary>
+    private static bool IsDownloaded(PackageSpec package) => package.SiteMethod != "local";
+
+    private static TaskItem ToItem(DownloadedFile file)
+    {
+        var item = new TaskItem(file.Path);
+        item.SetMetadata("Package", file.Package);
+        item.SetMetadata("Transient", file.Transient ? "true" : "false");
+        item.SetMetadata("Verified", file.Verified ? "true" : "false");
+        return item;
+    }
+
+    private TransientDownloads TransientDownloadsOfThisBuild()
+    {
+        const string key = "Buildroot.Download.Tasks.TransientDownloads";
+        if (BuildEngine is not IBuildEngine4 engine)
+        {
+            return new TransientDownloads();
+        }
+
+        lock (RegistrationGate)
+        {
+            if (engine.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is TransientDownloads existing)
+            {
+                return existing;
+            }
+
+            var created = new TransientDownloads();
+            engine.RegisterTaskObject(key, created, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            return created;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Vendoring;
+
+/// <summary>
+/// The <c>go</c> post-process: puts the modules a package needs into <c>vendor/</c> beside its
+/// <c>go.mod</c> with <c>go mod vendor</c>, so that it builds offline with <c>-mod=vendor</c>.
+/// </summary>
+/// <remarks>
+/// The module cache is <c>&lt;download dir&gt;/go-mod-cache</c>, shared by every build using that
+/// download dir; <c>GOPATH</c> and <c>GOCACHE</c> go to the scratch folder, so nothing lands in the
+/// user's home. <c>GOSUMDB</c>, <c>GONOSUMDB</c>, <c>GOPRIVATE</c>, <c>GONOPROXY</c>, <c>GOINSECURE</c>
+/// and the proxy variables come from the environment as they are.
+/// </remarks>
+internal sealed class GoPostProcess : VendoringPostProcess
+{
+    public const string VendorFolder = "vendor";
+
+    public static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
+
+    /// <summary>GOPROXY: the configured value (<c>BuildrootGoProxy</c>), else the environment's, else <c>direct</c>.</summary>
+    public static string EffectiveGoProxy(string? configured) =>
+        !string.IsNullOrEmpty(configured) ? configured
+        : Environment.GetEnvironmentVariable("GOPROXY") is { Length: > 0 } inherited ? inherited
+        : "direct";
+
+    protected override string ToolName => "go";
+
+    public override async Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken)
+    {
+        if (await ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside its go.mod.
+        return SubdirOf(package) is { } subdir
+            && await ArchiveHoldsAsync(archivePath, $"{subdir}/{VendorFolder}", cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
+    {
+        string? subdir = SubdirOf(request.Package);
+        string moduleFolder = subdir is null ? sources.Root : sources.Resolve(subdir, "GoSubdir");
+        if (!File.Exists(Path.Combine(moduleFolder, "go.mod")))
+        {
+            throw new BrdlException(
+                MessageCodes.GoModMissing,
+                $"{Path.GetFileName(request.ArchivePath)} has neither a vendor folder nor a go.mod "
+                + (subdir is null ? "under its top folder" : $"in {subdir}")
+                + ": there is nothing to vendor. Set GoSubdir to the folder holding go.mod when it is not the top folder.");
+        }
+
+        string moduleCache = ModuleCache(request.DownloadDirectory);
+        string goProxy = EffectiveGoProxy(request.GoProxy);
+        request.Log.Detail($"GOPROXY={goProxy} GOMODCACHE={moduleCache}");
+
+        ExternalCommand command = new ExternalCommand(request.Tools.Go)
+            .WithArguments("mod", "vendor", "-v", "-modcacherw")
+            .WithWorkingDirectory(moduleFolder)
+            .WithEnvironment("GOMODCACHE", moduleCache)
+            .WithEnvironment("GOPROXY", goProxy)
+            .WithEnvironment("GOFLAGS", "-mod=mod")
+            .WithEnvironment("GOTOOLCHAIN", "local")
+            .WithEnvironment("GO111MODULE", "on")
+
+            // A go.work above the scratch folder must not change what gets vendored.
+            .WithEnvironment("GOWORK", "off")
+            .WithEnvironment("GOPATH", Path.Combine(request.ScratchFolder, "go-path"))
+            .WithEnvironment("GOCACHE", Path.Combine(request.ScratchFolder, "go-build-cache"))
+            .WithMissingToolHint("Install go (Debian: apt-get install golang-go), or set BuildrootGoPath to its path.");
+
+        await RunLockedAsync(
+            command,
+            Path.Combine(moduleCache, ".br-lock"),
+            "vendoring Go modules through the shared module cache",
+            request,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? SubdirOf(PackageSpec package) =>
+        package.GoSubdir?.Replace('\\', '/').Trim('/') is { Length: > 0 } subdir && subdir != "." ? subdir : null;
+}

@@ -1,0 +1,26 @@
+using Buildroot.Download.Tasks.Infrastructure;
+
+namespace Buildroot.Download.Tasks.Vendoring;
+
+/// <summary>
+/// The post-process for each <c>DownloadPostProcess</c> value (Buildroot's <c>FOO_DOWNLOAD_POST_PROCESS</c>).
+/// They hold no state, so one of each serves every package and thread.
+/// </summary>
+internal static class PostProcessCatalog
+{
+    public const string Cargo = "cargo";
+    public const string Go = "go";
+
+    private static readonly CargoPostProcess CargoInstance = new();
+    private static readonly GoPostProcess GoInstance = new();
+
+    /// <summary>The post-process named <paramref name="name"/>; an unknown name is a coded error.</summary>
+    public static IDownloadPostProcess For(string name) => name switch
+    {
+        Cargo => CargoInstance,
+        Go => GoInstance,
+        _ => throw new BrdlException(
+            MessageCodes.UnknownPostProcess,
+            $"Unknown download post-process '{name}': use {Cargo} or {Go}, or leave DownloadPostProcess empty."),
+    };
+}

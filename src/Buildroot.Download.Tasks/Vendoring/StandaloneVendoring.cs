@@ -1,0 +1,132 @@
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Vendoring;
+
+/// <summary>What <see cref="StandaloneVendoring.RunAsync"/> vendors, and where the result goes.</summary>
+internal sealed record StandaloneVendoringRequest
+{
+    public required string ArchivePath { get; init; }
+
+    /// <summary>Where the result goes; the same path as <see cref="ArchivePath"/> to rewrite it in place.</summary>
+    public required string OutputPath { get; init; }
+
+    public required string DownloadDirectory { get; init; }
+
+    public string? CargoManifest { get; init; }
+
+    public string? GoSubdir { get; init; }
+
+    public string? GoProxy { get; init; }
+
+    public required ToolPaths Tools { get; init; }
+}
+
+/// <summary>
+/// Vendoring an archive outside the download wrapper (the <c>CargoVendor</c> and <c>GoVendor</c>
+/// tasks): the post-process works on a copy in a scratch folder of its own, and the result
+/// replaces the output by an atomic rename, so readers see the old archive or the new one,
+/// never a partial one, and a failure leaves the output as it was.
+/// </summary>
+internal static class StandaloneVendoring
+{
+    /// <summary>Vendors; false when the archive already held its dependencies (it is then copied to the output unchanged, if that is another file).</summary>
+    public static async Task<bool> RunAsync(
+        VendoringPostProcess postProcess,
+        StandaloneVendoringRequest request,
+        IBuildLog log,
+        CancellationToken cancellationToken)
+    {
+        if (!File.Exists(request.ArchivePath))
+        {
+            throw new BrdlException(MessageCodes.ArchiveToVendorMissing, $"The archive to vendor, {request.ArchivePath}, does not exist.");
+        }
+
+        PackageSpec package = StandalonePackage(request);
+        bool inPlace = string.Equals(Path.GetFullPath(request.ArchivePath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal);
+        if (await postProcess.IsAlreadyVendoredAsync(request.ArchivePath, package, cancellationToken).ConfigureAwait(false))
+        {
+            log.Detail($"{request.ArchivePath} already holds its vendored dependencies; it is left as it is.");
+            if (!inPlace)
+            {
+                InstallAtomically(request.ArchivePath, request.OutputPath, modeFrom: request.ArchivePath);
+            }
+
+            return false;
+        }
+
+        string scratch = Path.Combine(Path.GetTempPath(), $"brdl-vendor-{Guid.NewGuid():N}");
+        try
+        {
+            string workFolder = Path.Combine(scratch, "post-process");
+            Directory.CreateDirectory(workFolder);
+            string workingCopy = Path.Combine(scratch, Path.GetFileName(request.ArchivePath));
+            File.Copy(request.ArchivePath, workingCopy);
+
+            await postProcess.RunAsync(
+                new PostProcessRequest
+                {
+                    ArchivePath = workingCopy,
+                    ScratchFolder = workFolder,
+                    DownloadDirectory = request.DownloadDirectory,
+                    Package = package,
+                    GoProxy = request.GoProxy,
+                    Tools = request.Tools,
+                    Runner = new ProcessRunner(log),
+                    Log = log,
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            InstallAtomically(workingCopy, request.OutputPath, modeFrom: request.ArchivePath);
+            return true;
+        }
+        finally
+        {
+            ScratchCleanup.Delete(scratch);
+        }
+    }
+
+    /// <summary>
+    /// The post-processes read a package's settings; a lone archive is a package with only those
+    /// (its name is the archive's file name, for messages).
+    /// </summary>
+    private static PackageSpec StandalonePackage(StandaloneVendoringRequest request)
+    {
+        string fileName = Path.GetFileName(request.ArchivePath);
+        return new PackageSpec
+        {
+            Name = fileName,
+            Version = string.Empty,
+            DlVersion = string.Empty,
+            SanitizedVersion = string.Empty,
+            SiteMethod = "local",
+            Source = fileName,
+            DlSubdir = string.Empty,
+            CargoManifest = request.CargoManifest,
+            GoSubdir = request.GoSubdir,
+        };
+    }
+
+    /// <summary>Copies to a temporary name beside the target, then renames it over the target.</summary>
+    private static void InstallAtomically(string source, string target, string modeFrom)
+    {
+        string targetFolder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        Directory.CreateDirectory(targetFolder);
+        string temporary = Path.Combine(targetFolder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.Copy(source, temporary);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(modeFrom));
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

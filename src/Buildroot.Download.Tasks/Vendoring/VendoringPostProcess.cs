@@ -1,0 +1,82 @@
+using Buildroot.Download.Tasks.Archives;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+
+namespace Buildroot.Download.Tasks.Vendoring;
+
+/// <summary>
+/// The steps cargo and go vendoring share: an archive that already holds its dependencies is
+/// left byte-for-byte alone; otherwise it is unpacked into the scratch folder, the tool vendors
+/// under an exclusive lock on its shared cache, and the sources are repacked reproducibly with
+/// the archive's own top folder name and date, over the archive.
+/// </summary>
+internal abstract class VendoringPostProcess : IDownloadPostProcess
+{
+    /// <summary>The tool, for messages: <c>cargo</c> or <c>go</c>.</summary>
+    protected abstract string ToolName { get; }
+
+    public async Task RunAsync(PostProcessRequest request, CancellationToken cancellationToken)
+    {
+        string archiveName = Path.GetFileName(request.ArchivePath);
+        if (await IsAlreadyVendoredAsync(request.ArchivePath, request.Package, cancellationToken).ConfigureAwait(false))
+        {
+            request.Log.Detail($"{archiveName} already holds its vendored dependencies; it is left as it is.");
+            return;
+        }
+
+        request.Log.Message($"Vendoring the dependencies of {archiveName} with {ToolName}");
+        UnpackedSources sources = await UnpackedSources.UnpackAsync(request.ArchivePath, request.ScratchFolder, cancellationToken).ConfigureAwait(false);
+        await VendorAsync(sources, request, cancellationToken).ConfigureAwait(false);
+        await sources.RepackAsync(request.ArchivePath, request.ScratchFolder, request.Tools.Gzip, request.Runner, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the archive already holds what <see cref="RunAsync"/> would add.</summary>
+    public abstract Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken);
+
+    /// <summary>Runs the tool in the unpacked sources, adding the dependencies to them.</summary>
+    protected abstract Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> holding the exclusive lock on <paramref name="lockFile"/>:
+    /// the tool's own locking does not keep concurrent runs sharing one cache from failing (see
+    /// BEHAVIOUR.md, "Vendoring"). The lock is the file Buildroot's <c>flock</c> uses, so builds
+    /// of both kinds exclude each other.
+    /// </summary>
+    protected async Task RunLockedAsync(
+        ExternalCommand command,
+        string lockFile,
+        string lockPurpose,
+        PostProcessRequest request,
+        CancellationToken cancellationToken)
+    {
+        CommandResult result;
+        using (await CrossProcessLock.AcquireAsync(lockFile, lockPurpose, request.Log, cancellationToken).ConfigureAwait(false))
+        {
+            result = await request.Runner.RunAsync(command.WithoutThrowingOnFailure(), cancellationToken).ConfigureAwait(false);
+        }
+
+        string said = result.StandardError.TrimEnd();
+        if (!result.Succeeded)
+        {
+            throw new BrdlException(
+                MessageCodes.VendoringFailed,
+                $"Vendoring {Path.GetFileName(request.ArchivePath)} failed: '{command}' exited with code {result.ExitCode}:\n{LastLines(said)}");
+        }
+
+        if (said.Length > 0)
+        {
+            request.Log.Detail(said);
+        }
+    }
+
+    /// <summary>Whether <c>&lt;top&gt;/<paramref name="relativePath"/></c> is in the archive.</summary>
+    protected static Task<bool> ArchiveHoldsAsync(string archivePath, string relativePath, CancellationToken cancellationToken) =>
+        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, relativePath, cancellationToken);
+
+    /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
+    private static string LastLines(string text)
+    {
+        string[] lines = text.Split('\n');
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 20)));
+    }
+}

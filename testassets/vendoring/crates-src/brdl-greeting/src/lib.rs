@@ -1,0 +1,4 @@
+/// The greeting the sample prints.
+pub fn greeting() -> &'static str {
+    "Hello from a vendored crate"
+}

@@ -1,0 +1,5 @@
+module example.com/brdl/go-hello
+
+go 1.19
+
+require example.com/brdl/greeting v0.1.0

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/brdl/greeting"
+)
+
+func main() {
+	fmt.Println(greeting.Greeting())
+}

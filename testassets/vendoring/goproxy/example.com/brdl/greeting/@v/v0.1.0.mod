@@ -1,0 +1,3 @@
+module example.com/brdl/greeting
+
+go 1.19

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// A process started by a test (<c>dotnet build</c>, <c>flock</c>, <c>run.sh</c>): stdout and stderr
+/// read concurrently into one transcript, each line also handed to an optional observer as it
+/// arrives, a time limit after which the whole tree is killed, and Ctrl+C as a terminal sends it.
+/// </summary>
+internal sealed partial class ChildProcess : IDisposable
+{
+    private const int SigInt = 2;
+
+    private readonly Process _process;
+    private readonly StringBuilder _transcript = new();
+    private readonly Action<string>? _onLine;
+    private readonly Task _readers;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private ChildProcess(ProcessStartInfo startInfo, Action<string>? onLine)
+    {
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.RedirectStandardInput = true;
+        _onLine = onLine;
+        _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {startInfo.FileName}.");
+        _readers = Task.WhenAll(PumpAsync(_process.StandardOutput), PumpAsync(_process.StandardError));
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the process ends (for racing against something the test waits for).</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
+    /// <summary>Everything printed so far, stdout and stderr interleaved as they arrived.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_transcript)
+            {
+                return _transcript.ToString();
+            }
+        }
+    }
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string>? onLine = null) => new(startInfo, onLine);
+
+    /// <summary>Closes the child's standard input (a <c>cat</c> then ends; a build sees no terminal).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
+    /// <summary>Sends SIGINT, what Ctrl+C in a terminal sends to the foreground process.</summary>
+    public void Interrupt()
+    {
+        if (Kill(_process.Id, SigInt) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    /// <summary>
+    /// Waits for the exit, killing the whole tree past <paramref name="limit"/> (and then throwing
+    /// with the transcript, so a hung build says where it hung).
+    /// </summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            throw new TimeoutException($"{_process.StartInfo.FileName} did not finish within {limit.TotalSeconds} s and was killed. Output so far:{Environment.NewLine}{Output}");
+        }
+
+        _clock.Stop();
+
+        // A grandchild that outlives the build (a compiler server, say) may still hold our pipes open:
+        // what the build itself printed is in them by now, so do not wait for their end forever.
+        await Task.WhenAny(_readers, Task.Delay(TimeSpan.FromSeconds(5)));
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    private async Task PumpAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (_transcript)
+            {
+                _transcript.AppendLine(line);
+            }
+
+            _onLine?.Invoke(line);
+        }
+    }
+}

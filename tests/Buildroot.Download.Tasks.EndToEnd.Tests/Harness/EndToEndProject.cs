@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Security;
+using Xunit.Abstractions;
+
+namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// One test's world: a temporary root holding a <c>nuget.config</c> (the run's local feed first),
+/// a project that references the packed package and declares what the test writes into it,
+/// a download folder, and the binary logs of every build. Builds run <c>dotnet build</c> as a
+/// child process, exactly as a user types it, plus the download folder and an empty backup site
+/// (there is no network here, and <c>https://sources.buildroot.net</c> must never be asked).
+/// <code>
+/// root/
+///   nuget.config
+///   project/Consumer.csproj   (what <see cref="WriteProject"/> writes)
+///   dl/                       (BuildrootDlDir)
+///   logs/build-1.binlog, …
+/// </code>
+/// </summary>
+internal sealed class EndToEndProject : IDisposable
+{
+    /// <summary>The prefix of the line printed for each <c>BuildrootDownloadedFile</c> item.</summary>
+    public const string DownloadedFileMarker = "E2E-DOWNLOADED-FILE";
+
+    private static readonly TimeSpan BuildTimeLimit = TimeSpan.FromMinutes(4);
+
+    private readonly PackedPackage _package;
+    private readonly ITestOutputHelper _output;
+    private int _builds;
+
+    /// <param name="name">A short name for the test's folder, to find it among the others (with <c>BRDL_E2E_KEEP=1</c>).</param>
+    public EndToEndProject(PackedPackage package, ITestOutputHelper output, string name)
+    {
+        _package = package;
+        _output = output;
+        Root = Path.Combine(package.RunFolder, "tests", $"{name}-{Guid.NewGuid().ToString("N")[..8]}");
+        ProjectFile = Path.Combine(ProjectDirectory, "Consumer.csproj");
+        Directory.CreateDirectory(ProjectDirectory);
+        Directory.CreateDirectory(LogsFolder);
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), NuGetConfig());
+    }
+
+    public string Root { get; }
+
+    public string ProjectDirectory => Path.Combine(Root, "project");
+
+    public string ProjectFile { get; private set; }
+
+    /// <summary>The download folder every build of this project is given (<c>BuildrootDlDir</c>).</summary>
+    public string DownloadFolder => Path.Combine(Root, "dl");
+
+    /// <summary><c>$(BaseIntermediateOutputPath)</c> of the project.</summary>
+    public string IntermediateFolder => Path.Combine(ProjectDirectory, "obj");
+
+    private string LogsFolder => Path.Combine(Root, "logs");
+
+    /// <summary>Where a package's file lands: <c>&lt;dl dir&gt;/&lt;dl subdir&gt;/&lt;file&gt;</c>.</summary>
+    public string DownloadedPath(string dlSubdir, string file) => Path.Combine(DownloadFolder, dlSubdir, file);
+
+    /// <summary>
+    /// Every file under the download folder, relative to it, but the package locks (<c>.lock</c>),
+    /// which are there by design: what a failed or refused download must leave empty.
+    /// </summary>
+    public IReadOnlyList<string> FilesInDownloadFolder() =>
+        !Directory.Exists(DownloadFolder)
+            ? []
+            : Directory.EnumerateFiles(DownloadFolder, "*", SearchOption.AllDirectories)
+                .Where(path => Path.GetFileName(path) != ".lock")
+                .Select(path => Path.GetRelativePath(DownloadFolder, path))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+
+    /// <summary>Writes a file relative to the project folder and returns its full path.</summary>
+    public string WriteFile(string relativePath, string content) => WriteFile(relativePath, System.Text.Encoding.UTF8.GetBytes(content));
+
+    public string WriteFile(string relativePath, byte[] content)
+    {
+        string path = Path.Combine(ProjectDirectory, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>
+    /// Copies a project of <c>testassets/</c> (without its <c>bin/</c> and <c>obj/</c>) as this
+    /// test's project: a copy, so that tests never write into the repository.
+    /// </summary>
+    public void CopyTestAsset(string name)
+    {
+        string source = Path.Combine(TestUtilities.RepositoryPaths.TestAssets, name);
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            {
+                continue;
+            }
+
+            string target = Path.Combine(ProjectDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        ProjectFile = Directory.GetFiles(ProjectDirectory, "*.csproj").Single();
+    }
+
+    /// <summary>
+    /// Writes the project: a class library with nothing to compile, the package reference a user
+    /// writes, then <paramref name="items"/> and <paramref name="properties"/> as given (XML).
+    /// A last target prints each <c>BuildrootDownloadedFile</c> item, so tests can read them.
+    /// </summary>
+    public void WriteProject(string items, string properties = "")
+    {
+        // net<the SDK's own version>: its targeting pack ships with the SDK, so nothing but our package is restored.
+        File.WriteAllText(ProjectFile, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net$(BundledNETCoreAppTargetFrameworkVersion)</TargetFramework>
+                <ImplicitUsings>disable</ImplicitUsings>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="{PackedPackage.PackageId}" Version="{_package.Version}" PrivateAssets="all" />
+              </ItemGroup>
+              <ItemGroup>
+                {items}
+              </ItemGroup>
+              <Target Name="ReportBuildrootDownloadedFiles" AfterTargets="BuildrootDownload;BuildrootSource" Condition="'@(BuildrootDownloadedFile)' != ''">
+                <Message Importance="high" Text="{DownloadedFileMarker}|%(BuildrootDownloadedFile.Identity)|%(BuildrootDownloadedFile.Package)|%(BuildrootDownloadedFile.Transient)|%(BuildrootDownloadedFile.Verified)" />
+              </Target>
+            </Project>
+            """);
+    }
+
+    /// <summary><c>dotnet build</c> of the project, waiting for the end.</summary>
+    public async Task<BuildResult> BuildAsync(params string[] arguments)
+    {
+        using RunningBuild build = StartBuild(arguments);
+        return await build.WaitAsync(BuildTimeLimit);
+    }
+
+    /// <summary><c>dotnet build -t:&lt;target&gt;</c>: a target run on demand, as <c>BuildrootVerify</c>.</summary>
+    public Task<BuildResult> RunTargetAsync(string target, params string[] arguments) =>
+        BuildAsync([$"-t:{target}", .. arguments]);
+
+    /// <summary>Starts <c>dotnet build</c> and returns at once, for tests that act while it runs.</summary>
+    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null)
+    {
+        int number = Interlocked.Increment(ref _builds);
+        string binlog = Path.Combine(LogsFolder, $"build-{number}.binlog");
+        string[] allArguments =
+        [
+            "build", ProjectFile,
+            "-nodeReuse:false", "-tl:off", $"-bl:{binlog}",
+            $"-p:BuildrootDlDir={DownloadFolder}",
+            "-p:BuildrootBackupSite=",
+            .. arguments,
+        ];
+        var startInfo = new ProcessStartInfo(PackedPackage.DotNet) { WorkingDirectory = ProjectDirectory };
+        foreach (string argument in allArguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        _package.PrepareEnvironment(startInfo);
+        var child = ChildProcess.Start(startInfo, onLine);
+        child.CloseInput();
+        return new RunningBuild(child, $"dotnet {string.Join(' ', allArguments)}", binlog, _output);
+    }
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable(PackedPackage.KeepVariable) != "1")
+        {
+            DeleteQuietly(Root);
+        }
+    }
+
+    internal static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: it is under the temp folder.
+        }
+    }
+
+    // The local feed serves our package and nothing else; everything else comes from the machine's registry.
+    private string NuGetConfig()
+    {
+        string registries = string.Concat(_package.RegistrySources.Select((source, i) =>
+            $"""    <add key="registry{i}" value="{SecurityElement.Escape(source)}" />{Environment.NewLine}"""));
+        string registryMappings = string.Concat(_package.RegistrySources.Select((_, i) =>
+            $"""    <packageSource key="registry{i}"><package pattern="*" /></packageSource>{Environment.NewLine}"""));
+        return $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="e2e-feed" value="{SecurityElement.Escape(_package.FeedFolder)}" />
+            {registries}  </packageSources>
+              <packageSourceMapping>
+                <clear />
+                <packageSource key="e2e-feed"><package pattern="{PackedPackage.PackageId}" /></packageSource>
+            {registryMappings}  </packageSourceMapping>
+            </configuration>
+            """;
+    }
+}
+
+/// <summary>A <c>dotnet build</c> under way.</summary>
+internal sealed class RunningBuild : IDisposable
+{
+    private readonly ChildProcess _child;
+    private readonly string _commandLine;
+    private readonly string _binlog;
+    private readonly ITestOutputHelper _output;
+
+    public RunningBuild(ChildProcess child, string commandLine, string binlog, ITestOutputHelper output)
+    {
+        _child = child;
+        _commandLine = commandLine;
+        _binlog = binlog;
+        _output = output;
+    }
+
+    public string OutputSoFar => _child.Output;
+
+    public bool HasExited => _child.HasExited;
+
+    public Task Exited => _child.Exited;
+
+    /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c>.</summary>
+    public void Interrupt() => _child.Interrupt();
+
+    public async Task<BuildResult> WaitAsync(TimeSpan limit)
+    {
+        int exitCode = await _child.WaitForExitAsync(limit);
+        var result = new BuildResult(_commandLine, exitCode, _child.Output, _binlog, _child.Elapsed);
+        _output.WriteLine(result.ToString());
+        return result;
+    }
+
+    public void Dispose() => _child.Dispose();
+}

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.TestUtilities;
+
+namespace Buildroot.Download.Tasks.Tests.Backends.Transports;
+
+/// <summary>Requests as the wrapper makes them, and reference digests from the coreutils tools.</summary>
+internal static class TransportTestKit
+{
+    /// <summary>Retries and stalls in milliseconds, so the retry tests stay fast.</summary>
+    public static HttpDownloadSettings FastSettings { get; } = new()
+    {
+        FirstRetryDelay = TimeSpan.FromMilliseconds(10),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        StallTimeout = TimeSpan.FromSeconds(5),
+        EnvironmentVariable = _ => null,
+    };
+
+    public static BackendRequest Request(TemporaryFolder folder, string uri, string fileName, RecordingLog log)
+    {
+        string scratch = folder.Combine("scratch-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(scratch);
+        return new BackendRequest
+        {
+            Uri = uri,
+            FileName = fileName,
+            OutputPath = Path.Combine(scratch, fileName.Replace('?', '_')),
+            ScratchFolder = scratch,
+            Changeset = "1.0",
+            PackageDownloadFolder = folder.Combine("dl", "pkg"),
+            BaseName = "pkg-1.0",
+            RawName = "pkg",
+            Tools = new ToolPaths(),
+            Runner = new ProcessRunner(log),
+            Log = log,
+        };
+    }
+
+    /// <summary>Mode 0700, as a script someone made executable for themselves.</summary>
+    public static void MakeOwnerOnlyExecutable(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public static ImmutableArray<string> Opts(params string[] options) => [.. options];
+
+    /// <summary>Random bytes that are different on every run.</summary>
+    public static byte[] RandomBytes(int length)
+    {
+        byte[] bytes = new byte[length];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>The digest of <paramref name="content"/> as <c>sha256sum</c> (or <c>md5sum</c>, …) prints it.</summary>
+    public static string DigestByCoreutils(string tool, byte[] content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"brdl-digest-{Guid.NewGuid():N}");
+        File.WriteAllBytes(path, content);
+        try
+        {
+            return DigestOfFileByCoreutils(tool, path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static string DigestOfFileByCoreutils(string tool, string path)
+    {
+        using Process process = Process.Start(new ProcessStartInfo(tool, [path]) { RedirectStandardOutput = true })!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.ShouldBe(0);
+        return output.Split(' ')[0];
+    }
+}

@@ -1,0 +1,301 @@
+using System.Security.Cryptography;
+using System.Text;
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Download;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.TestUtilities;
+using Buildroot.Download.Tasks.Tests.Infrastructure;
+using Buildroot.Download.Tasks.Vendoring;
+
+namespace Buildroot.Download.Tasks.Tests.Download;
+
+/// <summary>
+/// The dl-wrapper's flow, in-process, against a real HTTP server on loopback and a real
+/// download folder: what ends up under the final name, what is requested, what is said.
+/// </summary>
+public sealed class DownloadWrapperTests : IDisposable
+{
+    private static readonly byte[] Content = Encoding.UTF8.GetBytes("zlib sources, version 1.3.1\n");
+    private static readonly byte[] OtherContent = Encoding.UTF8.GetBytes("zlib sources, tampered with\n");
+
+    private readonly TemporaryFolder _folder = new("wrapper");
+    private readonly LoopbackHttpServer _server = new();
+    private readonly RecordingLog _log = new();
+    private TransientDownloads _thisBuild = new();
+
+    public DownloadWrapperTests()
+    {
+        _server.Serve("/zlib-1.3.1.tar.gz", Content);
+    }
+
+    private string DlDir => _folder.Combine("dl");
+
+    private string FinalPath => _folder.Combine("dl", "zlib", "zlib-1.3.1.tar.gz");
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_good_download_lands_under_its_final_name_with_mode_0644()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+
+        DownloadedFile file = (await DownloadAsync(zlib)).ShouldHaveSingleItem();
+
+        file.Path.ShouldBe(FinalPath);
+        file.Verified.ShouldBeTrue();
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        (File.GetUnixFileMode(FinalPath) & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)).ShouldBe(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        _log.Messages.ShouldContain(">>> zlib 1.3.1 Downloading");
+        Directory.EnumerateFileSystemEntries(_folder.Combine("scratch")).ShouldBeEmpty("scratch folders are thrown away");
+    }
+
+    [Fact]
+    public async Task A_wrong_hash_fails_and_leaves_nothing_under_the_final_name()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(OtherContent)} zlib-1.3.1.tar.gz");
+
+        await DownloadAsync(zlib);
+
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.HashMismatch && e.Text.Contains("man-in-the-middle"));
+        File.Exists(FinalPath).ShouldBeFalse();
+        Directory.EnumerateFiles(DlDir, "*.tmp", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Wrong_bytes_from_the_primary_site_fall_through_to_the_package_site()
+    {
+        using var primary = new LoopbackHttpServer();
+        primary.Serve("/zlib/zlib-1.3.1.tar.gz", OtherContent);
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+
+        await DownloadAsync(zlib, Settings() with { PrimarySite = primary.BaseUri });
+
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        primary.RequestCount("/zlib/zlib-1.3.1.tar.gz").ShouldBe(1);
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.UriAttemptFailed && w.Text.Contains(primary.BaseUri));
+    }
+
+    [Fact]
+    public async Task A_second_download_makes_no_request_and_trusts_its_stamp()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        await DownloadAsync(zlib);
+        _server.ClearRequests();
+
+        // Same size and time, other bytes: only a stamp that is really trusted lets this through,
+        // which proves the no-op path does not re-hash the file.
+        DateTime written = File.GetLastWriteTimeUtc(FinalPath);
+        File.WriteAllBytes(FinalPath, Content.Select(b => (byte)(b ^ 1)).ToArray());
+        File.SetLastWriteTimeUtc(FinalPath, written);
+        await DownloadAsync(zlib);
+
+        _server.Requests.ShouldBeEmpty();
+        _log.Messages.Count(m => m.Contains("Downloading")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_new_hash_line_makes_the_existing_file_checked_again()
+    {
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
+        File.WriteAllBytes(FinalPath, OtherContent);
+        File.SetLastWriteTimeUtc(FinalPath, DateTime.UtcNow.AddMinutes(-5));
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz\nsha1 {Sha1(Content)} zlib-1.3.1.tar.gz"));
+
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+    }
+
+    [Fact]
+    public async Task An_existing_file_without_a_line_in_an_existing_hash_file_is_an_error()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FinalPath)!);
+        File.WriteAllBytes(FinalPath, Content);
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} some-other-file.tar.gz"));
+
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.FileNotInHashFiles);
+        _server.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task No_hash_file_is_a_warning_and_an_error_when_forced()
+    {
+        await DownloadAsync(Zlib(hashFileLines: null));
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.NoHashFile);
+        File.Exists(FinalPath).ShouldBeTrue();
+
+        File.Delete(FinalPath);
+        await DownloadAsync(Zlib(hashFileLines: null), Settings() with { ForceCheckHashes = true });
+
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.NoHashFile);
+        File.Exists(FinalPath).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_file_in_the_old_flat_layout_is_hard_linked_into_the_package_folder()
+    {
+        Directory.CreateDirectory(DlDir);
+        string old = Path.Combine(DlDir, "zlib-1.3.1.tar.gz");
+        File.WriteAllBytes(old, Content);
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
+
+        _server.Requests.ShouldBeEmpty();
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        File.AppendAllText(old, "x");
+        File.ReadAllBytes(FinalPath).Length.ShouldBe(Content.Length + 1, "the new file is a hard link to the old one");
+    }
+
+    [Fact]
+    public async Task A_transient_package_is_fetched_again_on_every_build_but_once_per_build()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(OtherContent)} zlib-1.3.1.tar.gz") with { TransientDownload = true };
+
+        await DownloadAsync(zlib);
+        await DownloadAsync(zlib);
+        _server.RequestCount("/zlib-1.3.1.tar.gz").ShouldBe(1, "once within one build");
+
+        _server.Serve("/zlib-1.3.1.tar.gz", OtherContent);
+        _thisBuild = new TransientDownloads();
+        DownloadedFile file = (await DownloadAsync(zlib)).ShouldHaveSingleItem();
+
+        _server.RequestCount("/zlib-1.3.1.tar.gz").ShouldBe(2);
+        File.ReadAllBytes(FinalPath).ShouldBe(OtherContent, "the new content of the branch head is picked up");
+        file.Transient.ShouldBeTrue();
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.TransientNotReproducible);
+        _log.Messages.Count(m => m == ">>> zlib 1.3.1 Downloading").ShouldBe(3, "Downloading is always printed for a transient package");
+    }
+
+    [Fact]
+    public async Task Offline_a_present_file_is_used_and_a_missing_one_is_named_in_an_error()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+
+        await DownloadAsync(zlib, Settings() with { Offline = true });
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.OfflineFileMissing && e.Text.Contains(FinalPath));
+
+        Directory.CreateDirectory(Path.GetDirectoryName(FinalPath)!);
+        File.WriteAllBytes(FinalPath, Content);
+        (await DownloadAsync(zlib, Settings() with { Offline = true })).ShouldHaveSingleItem().Verified.ShouldBeTrue();
+
+        _server.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_build_waits_for_a_flock_held_on_the_package_lock()
+    {
+        string lockFile = _folder.Combine("dl", "zlib", ".lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        using var holder = CrossProcessLockTests.StartFlockHolder(lockFile, seconds: 1);
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
+
+        _log.Messages.ShouldContain(m => m.StartsWith("Waiting for the lock", StringComparison.Ordinal) && m.Contains(lockFile));
+        File.Exists(FinalPath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_a_slow_download_and_leaves_nothing_behind()
+    {
+        _server.Misbehave("/zlib-1.3.1.tar.gz", LoopbackHttpServer.Fault.Slow);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Should.ThrowAsync<OperationCanceledException>(() => DownloadAsync(Zlib(hashFileLines: null), cancellation: cancellation.Token));
+
+        File.Exists(FinalPath).ShouldBeFalse();
+        Directory.EnumerateFiles(DlDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ShouldBeEmpty();
+        Directory.EnumerateFileSystemEntries(_folder.Combine("scratch")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task One_failing_package_does_not_stop_the_others()
+    {
+        PackageSpec good = Zlib(hashFileLines: null);
+        PackageSpec missing = good with { Name = "missing", DlSubdir = "missing", Source = "missing-1.0.tar.gz" };
+
+        var files = await DownloadAsync([missing, good]);
+
+        files.ShouldHaveSingleItem().Package.ShouldBe("zlib");
+        _log.Errors.ShouldContain(e => e.Code == MessageCodes.AllUrisFailed && e.Text.StartsWith("missing:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Packages_download_in_parallel_up_to_the_bound_and_each_package_keeps_its_files_in_order(int parallelism)
+    {
+        var packages = Enumerable.Range(1, 3).Select(i =>
+        {
+            string name = $"pkg{i}";
+            _server.Serve($"/{name}-1.0.tar.gz", Content);
+            _server.Serve($"/{name}.patch", Content);
+            _server.Misbehave($"/{name}-1.0.tar.gz", LoopbackHttpServer.Fault.Slow);
+            return Zlib(hashFileLines: null) with { Name = name, DlSubdir = name, Source = $"{name}-1.0.tar.gz", Patches = [$"{name}.patch"] };
+        }).ToArray();
+
+        var files = await DownloadAsync(packages, Settings() with { Parallelism = parallelism });
+
+        files.Length.ShouldBe(6);
+        _server.MostConcurrentRequests.ShouldBe(parallelism);
+        foreach (PackageSpec package in packages)
+        {
+            var paths = _server.Requests.Select(r => r.Path).Where(p => p.StartsWith($"/{package.Name}", StringComparison.Ordinal)).ToArray();
+            paths.ShouldBe([$"/{package.Name}-1.0.tar.gz", $"/{package.Name}.patch"], "the source before its patch");
+        }
+    }
+
+    private PackageSpec Zlib(string? hashFileLines)
+    {
+        string hashFile = _folder.Combine("packages", "zlib", "zlib.hash");
+        if (hashFileLines is null)
+        {
+            if (File.Exists(hashFile))
+            {
+                File.Delete(hashFile);
+            }
+        }
+        else
+        {
+            _folder.WriteFile("packages/zlib/zlib.hash", hashFileLines + "\n");
+        }
+
+        return new PackageSpec
+        {
+            Name = "zlib",
+            Version = "1.3.1",
+            DlVersion = "1.3.1",
+            SanitizedVersion = "1.3.1",
+            Site = _server.BaseUri,
+            SiteMethod = "wget",
+            Source = "zlib-1.3.1.tar.gz",
+            DlSubdir = "zlib",
+            HashFiles = [hashFile],
+        };
+    }
+
+    private DownloadSettings Settings() => new()
+    {
+        DownloadDirectory = DlDir,
+        ScratchDirectory = _folder.Combine("scratch"),
+    };
+
+    private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, DownloadSettings? settings = null, CancellationToken cancellation = default) =>
+        DownloadAsync([package], settings, cancellation);
+
+    private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec[] packages, DownloadSettings? settings = null, CancellationToken cancellation = default)
+    {
+        var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.For, new ProcessRunner(_log), _log, _thisBuild);
+        return new DownloadRun(settings ?? Settings(), services).DownloadAllAsync(packages, cancellation);
+    }
+
+    private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
+
+    private static string Sha1(byte[] data) => Convert.ToHexString(SHA1.HashData(data)).ToLowerInvariant();
+}
