@@ -40,7 +40,7 @@ internal static class ReproducibleArchive
         long mtime = request.Date.ToUnixTimeSeconds();
         ArgumentOutOfRangeException.ThrowIfNegative(mtime, "request.Date");
 
-        List<ArchiveSourceEntry> entries = ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+        List<ArchiveSourceEntry> entries = ListSources(request);
         string outputPath = Path.GetFullPath(request.OutputPath);
         string scratchPath = $"{outputPath}.{Guid.NewGuid():N}.partial";
         try
@@ -68,6 +68,18 @@ internal static class ReproducibleArchive
         finally
         {
             File.Delete(scratchPath);
+        }
+    }
+
+    private static List<ArchiveSourceEntry> ListSources(ArchiveRequest request)
+    {
+        try
+        {
+            return ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot list '{request.SourceFolder}' to archive it: {e.Message}", e);
         }
     }
 

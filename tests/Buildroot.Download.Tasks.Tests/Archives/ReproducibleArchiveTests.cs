@@ -227,6 +227,17 @@ public sealed class ReproducibleArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_source_folder_is_a_coded_error_naming_it()
+    {
+        string missing = _scratch.Combine("no-such-folder");
+
+        var error = await Should.ThrowAsync<BrdlException>(() => CreateAsync(missing, "p"));
+
+        error.Code.ShouldBe(MessageCodes.ArchiveSourceUnreadable);
+        error.Message.ShouldContain(missing);
+    }
+
+    [Fact]
     public async Task A_cancelled_archive_leaves_neither_the_output_nor_a_scratch_file()
     {
         string tree = _scratch.Combine("cancelled");
