@@ -116,7 +116,11 @@ internal sealed class DownloadFolder
     public void Discard(PackageSpec package, string fileName)
     {
         File.Delete(FinalPath(package, fileName));
-        File.Delete(StampPath(package, fileName));
+        string stamp = StampPath(package, fileName);
+        if (File.Exists(stamp))
+        {
+            File.Delete(stamp);
+        }
     }
 
     private static string TemporaryNameFor(string finalPath) =>

@@ -113,6 +113,19 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task An_existing_file_that_fails_its_hashes_and_was_never_stamped_is_downloaded_again()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FinalPath)!);
+        File.WriteAllBytes(FinalPath, OtherContent);
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
+
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+        _log.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_existing_file_without_a_line_in_an_existing_hash_file_is_an_error()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FinalPath)!);
