@@ -41,7 +41,8 @@ internal sealed class GitCache
         _git = git;
     }
 
-    public static string FolderOf(BackendRequest request) => Path.Combine(request.PackageDownloadFolder, FolderName);
+    /// <summary>Absolute: git runs inside it and is given paths into it, which must not be read relative to there.</summary>
+    public static string FolderOf(BackendRequest request) => Path.GetFullPath(Path.Combine(request.PackageDownloadFolder, FolderName));
 
     public string Folder => _git.WorkTree;
 

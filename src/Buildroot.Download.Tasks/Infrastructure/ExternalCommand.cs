@@ -74,7 +74,33 @@ internal sealed record ExternalCommand
 
     /// <summary>The command as a person would type it, with credentials in URLs hidden.</summary>
     public override string ToString() =>
-        SecretRedactor.Redact(string.Join(' ', new[] { FileName }.Concat(Arguments).Select(QuoteForDisplay)));
+        SecretRedactor.Redact(string.Join(' ', new[] { FileName }.Concat(HidePasswordOptions(Arguments)).Select(QuoteForDisplay)));
+
+    /// <summary>
+    /// A password given as an option (svn's <c>--password x</c> in a package's DlOpts, say) is
+    /// shown as <c>***</c>, like credentials in URLs.
+    /// </summary>
+    private static IEnumerable<string> HidePasswordOptions(ImmutableArray<string> arguments)
+    {
+        bool previousWasPasswordOption = false;
+        foreach (string argument in arguments)
+        {
+            if (previousWasPasswordOption)
+            {
+                yield return "***";
+            }
+            else if (argument.StartsWith("--password=", StringComparison.Ordinal))
+            {
+                yield return "--password=***";
+            }
+            else
+            {
+                yield return argument;
+            }
+
+            previousWasPasswordOption = argument == "--password";
+        }
+    }
 
     private static string QuoteForDisplay(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./:=@%+,^~".Contains(c))

@@ -86,6 +86,16 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Printed_command_lines_hide_password_options()
+    {
+        var runner = new ProcessRunner(_log);
+
+        await runner.RunAsync(new ExternalCommand("true").WithArguments("--username", "me", "--password", "s3cret", "--password=t0ken"), CancellationToken.None);
+
+        _log.Details.ShouldHaveSingleItem().ShouldBe("true --username me --password '***' '--password=***'");
+    }
+
+    [Fact]
     public async Task Standard_output_can_go_straight_to_a_file()
     {
         using var folder = new TemporaryFolder("runner");

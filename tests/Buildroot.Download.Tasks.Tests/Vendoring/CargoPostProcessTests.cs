@@ -184,6 +184,6 @@ public sealed class CargoPostProcessTests : IDisposable
             ["CARGO_HOME"] = _scenario.Root.Combine("empty-cargo-home"),
             ["CARGO_TARGET_DIR"] = _scenario.Root.Combine("target"),
         };
-        return Tool.Run("cargo", ["run", "--offline", "--frozen", "--quiet"], manifestFolder is null ? copy : Path.Combine(copy, manifestFolder), environment).Trim();
+        return ReferenceTool.Run("cargo", ["run", "--offline", "--frozen", "--quiet"], manifestFolder is null ? copy : Path.Combine(copy, manifestFolder), environment).Trim();
     }
 }

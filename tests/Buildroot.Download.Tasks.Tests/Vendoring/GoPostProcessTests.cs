@@ -153,7 +153,7 @@ public sealed class GoPostProcessTests : IDisposable
             ["GOFLAGS"] = "-mod=vendor",
         };
         string folder = moduleFolder is null ? copy : Path.Combine(copy, moduleFolder);
-        Tool.Run("go", ["build", "-o", "program", "."], folder, environment);
-        return Tool.Run(Path.Combine(folder, "program"), [], folder).Trim();
+        ReferenceTool.Run("go", ["build", "-o", "program", "."], folder, environment);
+        return ReferenceTool.Run(Path.Combine(folder, "program"), [], folder).Trim();
     }
 }

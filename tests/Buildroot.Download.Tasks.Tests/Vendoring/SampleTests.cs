@@ -30,7 +30,7 @@ public sealed class SampleTests : IDisposable
         task.Execute().ShouldBeTrue(_engine.Transcript);
 
         string copy = SourceArchives.Unpack(archive, _scenario.Root.Combine("build"));
-        Tool.Run("cargo", ["run", "--offline", "--frozen", "--quiet"], copy, new Dictionary<string, string?>
+        ReferenceTool.Run("cargo", ["run", "--offline", "--frozen", "--quiet"], copy, new Dictionary<string, string?>
         {
             ["CARGO_HOME"] = _scenario.Root.Combine("empty-cargo-home"),
             ["CARGO_TARGET_DIR"] = _scenario.Root.Combine("target"),
@@ -52,7 +52,7 @@ public sealed class SampleTests : IDisposable
         task.Execute().ShouldBeTrue(_engine.Transcript);
 
         string copy = SourceArchives.Unpack(archive, _scenario.Root.Combine("build"));
-        Tool.Run("go", ["run", "."], copy, new Dictionary<string, string?>
+        ReferenceTool.Run("go", ["run", "."], copy, new Dictionary<string, string?>
         {
             ["GOPROXY"] = "off",
             ["GOFLAGS"] = "-mod=vendor",

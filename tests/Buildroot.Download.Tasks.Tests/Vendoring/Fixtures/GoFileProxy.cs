@@ -56,7 +56,7 @@ public sealed class GoFileProxy : IDisposable
         string calls = string.Join(", ", dependencies.Select(d => $"{PackageName(d)}.Describe()"));
         File.WriteAllText(Path.Combine(folder, "main.go"), $"package main\n\nimport (\n\t\"fmt\"\n\n{imports})\n\nfunc main() {{\n\tfmt.Println({calls})\n}}\n");
         File.WriteAllText(Path.Combine(top, "README"), $"{topFolder}: a test package.\n");
-        Tool.Run("go", ["mod", "tidy"], folder, Environment(_folder.Combine("tidy")));
+        ReferenceTool.Run("go", ["mod", "tidy"], folder, Environment(_folder.Combine("tidy")));
         return top;
     }
 

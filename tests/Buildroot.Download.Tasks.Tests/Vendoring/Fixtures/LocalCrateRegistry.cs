@@ -86,7 +86,7 @@ public sealed class LocalCrateRegistry : IDisposable
 
             """);
         File.WriteAllText(Path.Combine(top, "README"), $"{packageName}: a test package.\n");
-        Tool.Run("cargo", ["generate-lockfile", "--offline"], crate, new Dictionary<string, string?> { ["CARGO_HOME"] = _lockfileCargoHome });
+        ReferenceTool.Run("cargo", ["generate-lockfile", "--offline"], crate, new Dictionary<string, string?> { ["CARGO_HOME"] = _lockfileCargoHome });
         return top;
     }
 
@@ -111,7 +111,7 @@ public sealed class LocalCrateRegistry : IDisposable
             }
 
             """);
-        Tool.Run(
+        ReferenceTool.Run(
             "cargo",
             ["package", "--offline", "--no-verify", "--allow-dirty"],
             source,

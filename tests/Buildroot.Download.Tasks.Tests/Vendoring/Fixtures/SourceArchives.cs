@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.TestUtilities;
 using System.Formats.Tar;
 using System.IO.Compression;
 
@@ -13,7 +14,7 @@ internal static class SourceArchives
     public static string Pack(string sourceFolder, string outputPath)
     {
         string parent = Path.GetDirectoryName(Path.GetFullPath(sourceFolder))!;
-        Tool.Run("tar", ["--format=posix", "-czf", outputPath, "-C", parent, Path.GetFileName(sourceFolder)], parent);
+        ReferenceTool.Run("tar", ["--format=posix", "-czf", outputPath, "-C", parent, Path.GetFileName(sourceFolder)], parent);
         return outputPath;
     }
 
@@ -21,7 +22,7 @@ internal static class SourceArchives
     public static string Unpack(string archivePath, string destination)
     {
         Directory.CreateDirectory(destination);
-        Tool.Run("tar", ["-xzf", archivePath, "-C", destination, "--strip-components=1"], destination);
+        ReferenceTool.Run("tar", ["-xzf", archivePath, "-C", destination, "--strip-components=1"], destination);
         return destination;
     }
 

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 
-namespace Buildroot.Download.Tasks.Tests.Vendoring.Fixtures;
+namespace Buildroot.Download.Tasks.TestUtilities;
 
-/// <summary>Runs a real tool for a test's arrange or assert step; a failure fails the test with what the tool said.</summary>
-internal static class Tool
+/// <summary>
+/// Runs a real tool directly (never through the code under test) for a test's arrange or
+/// assert step: to build the repositories and archives a test fetches, or to compute reference
+/// values. A failure fails the test with what the tool said.
+/// </summary>
+public static class ReferenceTool
 {
     public static string Run(string program, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
