@@ -116,7 +116,14 @@ internal sealed class DownloadFolder
     public void Discard(PackageSpec package, string fileName)
     {
         File.Delete(FinalPath(package, fileName));
-        File.Delete(StampPath(package, fileName));
+
+        // A file that never passed its hashes here (copied in by hand, or by another tool) has
+        // no stamp, and maybe no stamp folder, where File.Delete would throw.
+        string stamp = StampPath(package, fileName);
+        if (File.Exists(stamp))
+        {
+            File.Delete(stamp);
+        }
     }
 
     private static string TemporaryNameFor(string finalPath) =>
