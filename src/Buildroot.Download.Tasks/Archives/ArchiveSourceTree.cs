@@ -1,19 +1,22 @@
 using System.Collections.Immutable;
 using System.IO.Enumeration;
 using System.Text;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Archives;
 
 /// <summary>One path to archive: a file or a symbolic link (never followed).</summary>
 /// <param name="FullPath">Where it is on disk.</param>
 /// <param name="RelativePath">Its path under the archived folder, UTF-8, without a leading <c>./</c>.</param>
-internal sealed record ArchiveSourceEntry(string FullPath, byte[] RelativePath, bool IsSymbolicLink);
+/// <param name="HardLinkKey">Device and inode of a file with several names, which tar stores once and links to after.</param>
+internal sealed record ArchiveSourceEntry(string FullPath, byte[] RelativePath, bool IsSymbolicLink, (ulong Device, ulong Inode)? HardLinkKey = null);
 
 /// <summary>
 /// The entries of a reproducible archive, as Buildroot lists them with
 /// <c>find . -not -type d</c> (minus exclusions) piped to <c>LC_ALL=C sort</c>: every file and
 /// symbolic link under the folder (empty folders vanish, symlinks to folders are not entered),
 /// ordered bytewise on their UTF-8 paths. Only the list is held, never contents.
+/// FIFOs, sockets and devices are refused (see <see cref="UnixFileStatus"/>).
 /// </summary>
 internal static class ArchiveSourceTree
 {
@@ -37,11 +40,7 @@ internal static class ArchiveSourceTree
 
         var entries = new FileSystemEnumerable<ArchiveSourceEntry>(
             root,
-            (ref FileSystemEntry entry) =>
-            {
-                string fullPath = entry.ToFullPath();
-                return new ArchiveSourceEntry(fullPath, Encoding.UTF8.GetBytes(fullPath[prefixLength..]), IsSymbolicLink(ref entry));
-            },
+            (ref FileSystemEntry entry) => Describe(entry.ToFullPath(), prefixLength, IsSymbolicLink(ref entry)),
             options)
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) =>
@@ -53,6 +52,25 @@ internal static class ArchiveSourceTree
         List<ArchiveSourceEntry> list = [.. entries];
         list.Sort((a, b) => a.RelativePath.AsSpan().SequenceCompareTo(b.RelativePath));
         return list;
+    }
+
+    private static ArchiveSourceEntry Describe(string fullPath, int prefixLength, bool isSymbolicLink)
+    {
+        byte[] relativePath = Encoding.UTF8.GetBytes(fullPath[prefixLength..]);
+        if (UnixFileStatus.TryGet(fullPath) is not { } status)
+        {
+            return new ArchiveSourceEntry(fullPath, relativePath, isSymbolicLink);
+        }
+
+        if (status.Type is UnixFileType.Other)
+        {
+            // GNU tar would store it, but it would hang a reader (a FIFO) or mean nothing elsewhere (a device).
+            throw new BrdlException(
+                MessageCodes.ArchiveSourceUnreadable,
+                $"'{fullPath}' is a FIFO, socket or device file; a reproducible archive holds only files and symbolic links. Remove it or exclude it.");
+        }
+
+        return new ArchiveSourceEntry(fullPath, relativePath, status.Type is UnixFileType.SymbolicLink, status.HardLinkKey);
     }
 
     private static bool IsSymbolicLink(ref FileSystemEntry entry) =>

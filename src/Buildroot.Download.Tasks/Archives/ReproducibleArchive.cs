@@ -16,7 +16,11 @@ internal sealed record ArchiveRequest(
     DateTimeOffset Date,
     string OutputPath,
     ImmutableArray<string> Exclusions,
-    string GzipTool);
+    string GzipTool)
+{
+    /// <summary>When true, the gzip command line is not printed (the download is quiet).</summary>
+    public bool Quiet { get; init; }
+}
 
 /// <summary>
 /// Buildroot's reproducible archive (BEHAVIOUR.md, "The reproducible archive"): the same
@@ -40,7 +44,7 @@ internal static class ReproducibleArchive
         long mtime = request.Date.ToUnixTimeSeconds();
         ArgumentOutOfRangeException.ThrowIfNegative(mtime, "request.Date");
 
-        List<ArchiveSourceEntry> entries = ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+        List<ArchiveSourceEntry> entries = ListSources(request);
         string outputPath = Path.GetFullPath(request.OutputPath);
         string scratchPath = $"{outputPath}.{Guid.NewGuid():N}.partial";
         try
@@ -50,7 +54,8 @@ internal static class ReproducibleArchive
                 .WithEnvironment("GZIP", null) // GNU gzip takes options from $GZIP; the reference is plain -6 -n
                 .WithStandardInput((input, token) => WriteTarAsync(input, request.BaseName, mtime, entries, token))
                 .WithStandardOutputTo(scratchPath)
-                .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.");
+                .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.")
+                with { Quiet = request.Quiet };
             try
             {
                 await runner.RunAsync(gzip, cancellationToken).ConfigureAwait(false);
@@ -71,6 +76,18 @@ internal static class ReproducibleArchive
         }
     }
 
+    private static List<ArchiveSourceEntry> ListSources(ArchiveRequest request)
+    {
+        try
+        {
+            return ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot list '{request.SourceFolder}' to archive it: {e.Message}", e);
+        }
+    }
+
     private static async Task WriteTarAsync(
         Stream pipe,
         string baseName,
@@ -81,6 +98,7 @@ internal static class ReproducibleArchive
         // Not disposed: that would close the pipe, which belongs to the process runner.
         var buffered = new BufferedStream(pipe, PipeBufferSize);
         var tar = new ReproducibleTarWriter(buffered, baseName, mtime);
+        var firstNames = new Dictionary<(ulong Device, ulong Inode), byte[]>();
         foreach (ArchiveSourceEntry entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -88,8 +106,17 @@ internal static class ReproducibleArchive
             {
                 await tar.WriteSymbolicLinkAsync(entry.RelativePath, ReadLinkTarget(entry), cancellationToken).ConfigureAwait(false);
             }
+            else if (entry.HardLinkKey is { } key && firstNames.TryGetValue(key, out byte[]? firstName))
+            {
+                await tar.WriteHardLinkAsync(entry.RelativePath, ReadMode(entry), firstName, cancellationToken).ConfigureAwait(false);
+            }
             else
             {
+                if (entry.HardLinkKey is { } firstKey)
+                {
+                    firstNames[firstKey] = entry.RelativePath;
+                }
+
                 await using FileStream content = OpenSource(entry);
                 UnixFileMode mode = OperatingSystem.IsWindows() ? WindowsFileMode : File.GetUnixFileMode(content.SafeFileHandle);
                 await tar.WriteFileAsync(entry.RelativePath, mode, content, content.Length, entry.FullPath, cancellationToken).ConfigureAwait(false);
@@ -115,6 +142,18 @@ internal static class ReproducibleArchive
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{entry.FullPath}' to archive it: {e.Message}", e);
+        }
+    }
+
+    private static UnixFileMode ReadMode(ArchiveSourceEntry entry)
+    {
+        try
+        {
+            return OperatingSystem.IsWindows() ? WindowsFileMode : File.GetUnixFileMode(entry.FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read the mode of '{entry.FullPath}' to archive it: {e.Message}", e);
         }
     }
 

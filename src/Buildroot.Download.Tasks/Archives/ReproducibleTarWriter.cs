@@ -86,6 +86,13 @@ internal sealed class ReproducibleTarWriter
     public Task WriteSymbolicLinkAsync(byte[] relativePath, byte[] target, CancellationToken cancellationToken) =>
         WriteHeadersAsync(relativePath, SymbolicLinkMode, size: 0, UstarHeader.SymbolicLink, target, cancellationToken);
 
+    /// <summary>
+    /// Writes another name of a file already written (GNU tar does so for every name of a file
+    /// with several after the first): type 1, size 0, the first name (with the base) as target.
+    /// </summary>
+    public Task WriteHardLinkAsync(byte[] relativePath, UnixFileMode mode, byte[] firstRelativePath, CancellationToken cancellationToken) =>
+        WriteHeadersAsync(relativePath, NormalizeMode(mode), size: 0, UstarHeader.HardLink, [.. _basePrefix, .. firstRelativePath], cancellationToken);
+
     /// <summary>Two zero blocks, then zeros up to a whole record, then flushes.</summary>
     public async Task FinishAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ internal static class UstarHeader
     public const int NameFieldSize = 100;
 
     public const byte RegularFile = (byte)'0';
+    public const byte HardLink = (byte)'1';
     public const byte SymbolicLink = (byte)'2';
     public const byte PaxExtendedHeader = (byte)'x';
 

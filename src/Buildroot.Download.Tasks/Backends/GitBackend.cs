@@ -37,7 +37,7 @@ internal sealed class GitBackend : IDownloadBackend
             commitDate = await PrepareWorkTreeAsync(request, git, cache, cancellationToken).ConfigureAwait(false);
         }
 
-        var archive = new ArchiveRequest(cache.Folder, request.BaseName, commitDate, request.OutputPath, ArchiveExclusions, request.Tools.Gzip);
+        var archive = new ArchiveRequest(cache.Folder, request.BaseName, commitDate, request.OutputPath, ArchiveExclusions, request.Tools.Gzip) { Quiet = request.Quiet };
         await ReproducibleArchive.CreateAsync(archive, request.Runner, cancellationToken).ConfigureAwait(false);
         return BackendResult.Plain;
     }

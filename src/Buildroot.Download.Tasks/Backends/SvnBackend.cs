@@ -55,7 +55,7 @@ internal sealed partial class SvnBackend : IDownloadBackend
             cancellationToken).ConfigureAwait(false);
 
         await ReproducibleArchive.CreateAsync(
-            new ArchiveRequest(export, request.BaseName, LastChangedDate(info.StandardOutput, target), request.OutputPath, ImmutableArray<string>.Empty, request.Tools.Gzip),
+            new ArchiveRequest(export, request.BaseName, LastChangedDate(info.StandardOutput, target), request.OutputPath, ImmutableArray<string>.Empty, request.Tools.Gzip) { Quiet = request.Quiet },
             request.Runner,
             cancellationToken).ConfigureAwait(false);
 

@@ -74,9 +74,8 @@ internal sealed class DownloadWrapper
             }
         }
 
-        // When every site served wrong bytes, the hash mismatch is the news, and its code says so.
         throw new BrdlException(
-            failures.Count > 0 && failures.All(f => f.WrongHash) ? MessageCodes.HashMismatch : MessageCodes.AllUrisFailed,
+            FinalCode(failures),
             file.Uris.IsEmpty
                 ? $"{package.Name}: no site to download {file.FileName} from: set Site on the package, or BuildrootPrimarySite/BuildrootBackupSite."
                 : $"{package.Name}: could not download {file.FileName}; the download folder is unchanged. Tried:{Environment.NewLine}  " +
@@ -148,6 +147,7 @@ internal sealed class DownloadWrapper
                         ScratchFolder = Directory.CreateDirectory(Path.Combine(scratch, "post-process")).FullName,
                         DownloadDirectory = _folder.Root,
                         Package = package,
+                        BaseName = package.BaseName,
                         GoProxy = _settings.GoProxy,
                         Tools = _settings.Tools,
                         Runner = _services.Runner,
@@ -175,7 +175,7 @@ internal sealed class DownloadWrapper
                     case Verdict.TryNext:
                         string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashCheckReport.Describe(file.FileName, result, expected)}";
                         Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {mismatch}");
-                        failures.Add(new UriFailure(mismatch, WrongHash: true));
+                        failures.Add(new UriFailure(mismatch, MessageCodes.HashMismatch));
                         return null;
                     default:
                         throw Failure(package, file, result, expected);
@@ -189,7 +189,7 @@ internal sealed class DownloadWrapper
         {
             string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {e.Message}";
             Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {failure}");
-            failures.Add(new UriFailure(failure, WrongHash: false));
+            failures.Add(new UriFailure(failure, e.Code));
             return null;
         }
         finally
@@ -298,7 +298,20 @@ internal sealed class DownloadWrapper
         }
     }
 
-    private sealed record UriFailure(string Text, bool WrongHash);
+    /// <summary>
+    /// When every site gave the same definite answer, served wrong bytes or did not have the
+    /// changeset, that answer is the news, and the final error's code says so: the fix is in the
+    /// package's hashes or version, not in the network.
+    /// </summary>
+    private static string FinalCode(List<UriFailure> failures) =>
+        failures.Count > 0 &&
+        failures[0].Code is MessageCodes.HashMismatch or MessageCodes.NoSuchChangeset &&
+        failures.TrueForAll(f => f.Code == failures[0].Code)
+            ? failures[0].Code
+            : MessageCodes.AllUrisFailed;
+
+    /// <param name="Code">The code of what went wrong at that URI (a backend's, or a hash mismatch).</param>
+    private sealed record UriFailure(string Text, string Code);
 
     private enum Verdict
     {

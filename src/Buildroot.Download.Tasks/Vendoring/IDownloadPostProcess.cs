@@ -28,6 +28,12 @@ internal sealed record PostProcessRequest
 
     public required PackageSpec Package { get; init; }
 
+    /// <summary>
+    /// The repacked archive's top folder (Buildroot's <c>BASENAME_RAW</c>, <c>&lt;name&gt;-&lt;version&gt;</c>);
+    /// null keeps the archive's own top folder, for a user calling the task on any archive.
+    /// </summary>
+    public string? BaseName { get; init; }
+
     /// <summary>GOPROXY for go: the <c>BuildrootGoProxy</c> property, else the environment's, else <c>direct</c>.</summary>
     public string? GoProxy { get; init; }
 

@@ -23,7 +23,7 @@ internal sealed class UnpackedSources
     /// <summary>The sources: the archive's top folder, unpacked.</summary>
     public string Root { get; }
 
-    /// <summary>The archive's top folder name, kept as the base name of the repacked archive.</summary>
+    /// <summary>The repacked archive's top folder: the package's base name, else the archive's own top folder name.</summary>
     public string BaseName { get; }
 
     public DateTimeOffset Date { get; }
@@ -32,16 +32,20 @@ internal sealed class UnpackedSources
     /// Unpacks <paramref name="archivePath"/> into <c>&lt;scratchFolder&gt;/unpacked</c>.
     /// <see cref="ArchiveReader"/> refuses any entry that would land outside it.
     /// </summary>
-    public static async Task<UnpackedSources> UnpackAsync(string archivePath, string scratchFolder, CancellationToken cancellationToken)
+    /// <param name="baseName">
+    /// The top folder of the repacked archive: Buildroot repacks under the package's
+    /// <c>&lt;name&gt;-&lt;version&gt;</c>, whatever the upstream archive called its folder; null keeps that folder's name.
+    /// </param>
+    public static async Task<UnpackedSources> UnpackAsync(string archivePath, string scratchFolder, string? baseName, CancellationToken cancellationToken)
     {
         string destination = Path.Combine(scratchFolder, "unpacked");
         Directory.CreateDirectory(destination);
 
-        // Unpacked whole rather than with the top folder stripped: its name is the base name to keep.
+        // Unpacked whole rather than with the top folder stripped: without a package, its name is the base name to keep.
         await ArchiveReader.ExtractAsync(archivePath, destination, stripComponents: 0, cancellationToken).ConfigureAwait(false);
 
         string root = SingleTopFolder(archivePath, destination);
-        return new UnpackedSources(root, Path.GetFileName(root), DateOfFirstFile(archivePath, root));
+        return new UnpackedSources(root, baseName ?? Path.GetFileName(root), DateOfFirstFile(archivePath, root));
     }
 
     /// <summary>

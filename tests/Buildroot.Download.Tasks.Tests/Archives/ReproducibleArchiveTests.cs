@@ -213,6 +213,30 @@ public sealed class ReproducibleArchiveTests : IDisposable
         Directory.EnumerateFiles(_scratch.Path).ShouldBe([output]);
     }
 
+    [RequiresToolsFact("mkfifo")]
+    public async Task A_fifo_in_the_tree_is_refused_rather_than_read_forever()
+    {
+        string tree = _scratch.Combine("fifo");
+        Write(tree, "f", "x");
+        GnuTarReference.Run("mkfifo", ["--", Path.Combine(tree, "pipe")], tree);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => CreateAsync(tree, "p"));
+
+        error.Code.ShouldBe(MessageCodes.ArchiveSourceUnreadable);
+        error.Message.ShouldContain("pipe");
+    }
+
+    [Fact]
+    public async Task A_missing_source_folder_is_a_coded_error_naming_it()
+    {
+        string missing = _scratch.Combine("no-such-folder");
+
+        var error = await Should.ThrowAsync<BrdlException>(() => CreateAsync(missing, "p"));
+
+        error.Code.ShouldBe(MessageCodes.ArchiveSourceUnreadable);
+        error.Message.ShouldContain(missing);
+    }
+
     [Fact]
     public async Task A_cancelled_archive_leaves_neither_the_output_nor_a_scratch_file()
     {
@@ -273,10 +297,15 @@ public sealed class ReproducibleArchiveTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(tree, "link-long-target"), string.Join('/', Enumerable.Repeat("target", 30)));
         File.CreateSymbolicLink(Path.Combine(tree, new string('s', 120)), string.Join('/', Enumerable.Repeat("both-long", 20)));
         File.CreateSymbolicLink(Path.Combine(tree, "link-non-ascii"), "héllo wörld.txt");
+        HardLink(Path.Combine(tree, "README"), Path.Combine(tree, "zz-hard-link-to-README"));
+        HardLink(Path.Combine(tree, "long", new string('l', 110)), Path.Combine(tree, "zz-hard-link-with-a-long-target"));
         Write(tree, ".git/HEAD", "excluded\n");
         Write(tree, ".git/objects/pack/p", "excluded\n");
         return tree;
     }
+
+    private static void HardLink(string existing, string newName) =>
+        GnuTarReference.Run("ln", ["--", existing, newName], Path.GetTempPath());
 
     private async Task<string> CreateAsync(string tree, string baseName, string? exclusion = null, string? output = null)
     {

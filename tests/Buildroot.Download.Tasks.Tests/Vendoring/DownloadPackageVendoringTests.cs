@@ -80,11 +80,12 @@ public sealed class DownloadPackageGoTests : IDisposable
     public void Dispose() => _scenario.Dispose();
 
     [RequiresToolsFact("go", "tar", "gzip")]
-    public void A_go_package_is_vendored_in_its_subfolder_through_the_configured_proxy()
+    public void A_go_package_is_vendored_in_its_subfolder_through_the_configured_proxy_and_repacked_under_its_base_name()
     {
+        // Upstream named its top folder otherwise (as GitHub archives do); Buildroot repacks under <name>-<version>.
         Directory.CreateDirectory(_scenario.Root.Combine("upstream"));
         SourceArchives.Pack(
-            _proxy.WriteModule(_scenario.Root.Combine("src"), "bar-2.0", ["example.com/brdl/shout"], moduleFolder: "cmd"),
+            _proxy.WriteModule(_scenario.Root.Combine("src"), "bar-upstream-v2.0", ["example.com/brdl/shout"], moduleFolder: "cmd"),
             _scenario.Root.Combine("upstream", "bar-2.0-go2.tar.gz"));
         var task = new DownloadPackage
         {
@@ -97,7 +98,8 @@ public sealed class DownloadPackageGoTests : IDisposable
 
         task.Execute().ShouldBeTrue(_engine.Transcript);
 
-        SourceArchives.ReadEntries(task.DownloadedFiles.Single().ItemSpec).Select(e => e.Name)
-            .ShouldContain("bar-2.0/cmd/vendor/example.com/brdl/shout/shout.go");
+        string[] entries = SourceArchives.ReadEntries(task.DownloadedFiles.Single().ItemSpec).Select(e => e.Name).ToArray();
+        entries.ShouldContain("bar-2.0/cmd/vendor/example.com/brdl/shout/shout.go");
+        entries.ShouldAllBe(name => name.StartsWith("bar-2.0/", StringComparison.Ordinal));
     }
 }

@@ -1,12 +1,11 @@
-using Buildroot.Download.Tasks.TestUtilities;
-
-namespace Buildroot.Download.Tasks.Tests.Backends.Vcs;
+namespace Buildroot.Download.Tasks.TestUtilities;
 
 /// <summary>
 /// Runs svn, hg, brz, cvs… directly (not through the code under test) to build the
-/// repositories the tests fetch from, and to compute reference values.
+/// repositories the tests fetch from, and to compute reference values. Shared by the
+/// in-process backend tests and the end-to-end tests, which make the same kind of upstreams.
 /// </summary>
-internal static class VcsTool
+public static class VcsTool
 {
     /// <summary>Commit identities and a fixed zone, so that no user configuration is needed.</summary>
     private static readonly Dictionary<string, string?> Environment = new()

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace Buildroot.Download.Tasks.Archives;
+
+/// <summary>What <c>lstat</c> says of a path that .NET does not: its type and its inode.</summary>
+internal enum UnixFileType
+{
+    Regular,
+    SymbolicLink,
+    Directory,
+    Other, // FIFO, socket, character or block device
+}
+
+/// <param name="HardLinkKey">The device and inode of a file with more than one name; null for a file with one.</param>
+internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device, ulong Inode)? HardLinkKey)
+{
+    private const int AtFdcwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1, StatxMode = 0x2, StatxNlink = 0x4, StatxIno = 0x100;
+    private const int StatxBufferSize = 256;
+
+    private static bool s_unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// The status of <paramref name="path"/> itself (a link is not followed), through Linux's
+    /// <c>statx</c>, whose layout is the same on every architecture; null elsewhere, where the
+    /// caller falls back on what .NET tells (no hard links, no special files).
+    /// </summary>
+    public static UnixFileStatus? TryGet(string path)
+    {
+        if (s_unavailable)
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[StatxBufferSize];
+        try
+        {
+            if (Statx(AtFdcwd, path, AtSymlinkNoFollow, StatxType | StatxMode | StatxNlink | StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"Cannot read the status of '{path}' (errno {errno}).");
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_unavailable = true; // an old C library: .NET's view will do
+            return null;
+        }
+
+        // struct statx, in the machine's byte order: stx_nlink at 16 (u32), stx_mode at 28 (u16), stx_ino at 32 (u64),
+        // stx_dev_major at 136 and stx_dev_minor at 140 (u32).
+        uint linkCount = MemoryMarshal.Read<uint>(buffer[16..]);
+        int mode = MemoryMarshal.Read<ushort>(buffer[28..]);
+        ulong inode = MemoryMarshal.Read<ulong>(buffer[32..]);
+        ulong device = ((ulong)MemoryMarshal.Read<uint>(buffer[136..]) << 32) | MemoryMarshal.Read<uint>(buffer[140..]);
+        UnixFileType type = (mode & 0xF000) switch
+        {
+            0x8000 => UnixFileType.Regular,
+            0xA000 => UnixFileType.SymbolicLink,
+            0x4000 => UnixFileType.Directory,
+            _ => UnixFileType.Other,
+        };
+        return new UnixFileStatus(type, type == UnixFileType.Regular && linkCount > 1 ? (device, inode) : null);
+    }
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int directoryFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte buffer);
+}
