@@ -6,7 +6,7 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// The package as a user gets it: <c>dotnet pack</c> of the task project, once per test run, into
-/// a local feed, with a version of its own (<c>0.0.0-e2e.&lt;time&gt;</c>).
+/// a local feed, with a version of its own (<c>0.0.0-e2e.&lt;UTC time&gt;.&lt;pid&gt;</c>).
 /// <para>
 /// Every test of the run restores it into one <c>NUGET_PACKAGES</c> folder of this run: the
 /// version is unique to the run, so no test can meet a stale extraction, the package is
