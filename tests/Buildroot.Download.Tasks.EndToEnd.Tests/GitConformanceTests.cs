@@ -22,7 +22,7 @@ public sealed class GitConformanceTests(PackedPackage package, ITestOutputHelper
     {
         IReadOnlyList<GitConformanceCase> cases = GitConformanceCase.ReadAll().Where(c => c.Succeeds).ToList();
         using var project = new EndToEndProject(package, output, "git-conformance");
-        using var git = InheritedEnvironment.WithGitConfiguration(Path.Combine(project.Root, "git-config"));
+        project.UseOwnGitConfiguration();
         WriteProject(project, cases);
 
         // Normal verbosity prints the commands the download runs.
@@ -54,7 +54,7 @@ public sealed class GitConformanceTests(PackedPackage package, ITestOutputHelper
         cases.ShouldNotBeEmpty();
         cases.ShouldAllBe(c => c.Expect == "fail:hash-mismatch" || c.Expect == "fail:no-such-commit", "an expectation this test does not know");
         using var project = new EndToEndProject(package, output, "git-conformance-fail");
-        using var git = InheritedEnvironment.WithGitConfiguration(Path.Combine(project.Root, "git-config"));
+        project.UseOwnGitConfiguration();
         WriteProject(project, cases);
 
         BuildResult result = await project.BuildAsync();

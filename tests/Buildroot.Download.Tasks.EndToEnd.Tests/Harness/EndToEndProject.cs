@@ -133,6 +133,9 @@ internal sealed class EndToEndProject : IDisposable
             """);
     }
 
+    /// <summary>Variables set for this project's builds only, on top of the clean environment (never in the test process).</summary>
+    public Dictionary<string, string> BuildEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary><c>dotnet build</c> of the project, waiting for the end.</summary>
     public async Task<BuildResult> BuildAsync(params string[] arguments)
     {
@@ -164,6 +167,11 @@ internal sealed class EndToEndProject : IDisposable
         }
 
         _package.PrepareEnvironment(startInfo);
+        foreach ((string name, string value) in BuildEnvironment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
         var child = ChildProcess.Start(startInfo, onLine);
         child.CloseInput();
         return new RunningBuild(child, $"dotnet {string.Join(' ', allArguments)}", binlog, _output);
