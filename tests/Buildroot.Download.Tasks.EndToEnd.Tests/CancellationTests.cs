@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
+using Buildroot.Download.Tasks.TestUtilities;
 using Xunit.Abstractions;
 
 namespace Buildroot.Download.Tasks.EndToEnd.Tests;
@@ -11,8 +12,10 @@ public sealed class CancellationTests(PackedPackage package, ITestOutputHelper o
     [Fact]
     public async Task Ctrl_C_stops_a_slow_download_promptly_and_leaves_no_partial_file()
     {
-        // 256 MiB at 40 KiB/s: without cancellation this download would take hours.
-        using var server = new TricklingHttpServer();
+        // 64 MiB at 40 KiB/s: without cancellation this download would take half an hour.
+        using var server = new LoopbackHttpServer();
+        server.Serve("/huge-1.0.tar.gz", new byte[64 * 1024 * 1024]);
+        server.Misbehave("/huge-1.0.tar.gz", LoopbackHttpServer.Fault.Trickle);
         using var project = new EndToEndProject(package, output, "ctrlc");
         project.WriteProject($"""<BuildrootPackage Include="huge" Version="1.0" Site="{server.BaseUri}" />""");
         using RunningBuild build = project.StartBuild([]);

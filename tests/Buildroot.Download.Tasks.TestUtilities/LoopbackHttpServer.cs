@@ -22,6 +22,7 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Task _acceptLoop;
+    private readonly TaskCompletionSource _bodyStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
     private int _mostInFlight;
 
@@ -47,9 +48,18 @@ public sealed class LoopbackHttpServer : IDisposable
 
         /// <summary>Wait two seconds before answering normally.</summary>
         Slow,
+
+        /// <summary>
+        /// Send the body 4 KiB every 100 ms: a download still running long after it started,
+        /// for a test to interrupt (see <see cref="BodyStarted"/>).
+        /// </summary>
+        Trickle,
     }
 
     public int Port { get; }
+
+    /// <summary>Completes once a client has received the first bytes of a trickled body.</summary>
+    public Task BodyStarted => _bodyStarted.Task;
 
     /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>, without a trailing slash.</summary>
     public string BaseUri => $"http://127.0.0.1:{Port}";
@@ -179,6 +189,9 @@ public sealed class LoopbackHttpServer : IDisposable
             case Fault.WrongBytes:
                 content = content.Select(b => (byte)~b).ToArray();
                 break;
+            case Fault.Trickle:
+                await TrickleAsync(stream, content);
+                return;
             case Fault.DropMidBody:
                 await WriteHeadAsync(stream, 200, "OK", content.Length, string.Empty);
                 await stream.WriteAsync(content.AsMemory(0, content.Length / 2), _stopping.Token);
@@ -187,6 +200,19 @@ public sealed class LoopbackHttpServer : IDisposable
         }
 
         await WriteAsync(stream, 200, "OK", request.Method == "HEAD" ? [] : content, contentLength: content.Length);
+    }
+
+    private async Task TrickleAsync(NetworkStream stream, byte[] content)
+    {
+        const int chunkSize = 4096;
+        await WriteHeadAsync(stream, 200, "OK", content.Length, string.Empty);
+        for (int sent = 0; sent < content.Length; sent += chunkSize)
+        {
+            await stream.WriteAsync(content.AsMemory(sent, Math.Min(chunkSize, content.Length - sent)), _stopping.Token);
+            await stream.FlushAsync(_stopping.Token);
+            _bodyStarted.TrySetResult();
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token);
+        }
     }
 
     private async Task WriteAsync(NetworkStream stream, int status, string reason, byte[] body, string extraHeaders = "", int? contentLength = null)
