@@ -72,6 +72,22 @@ public sealed class CrossProcessLockTests
     }
 
     [Fact]
+    public async Task A_lock_is_released_when_its_holder_dies()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".br-lock");
+        FlockHolder holder = StartFlockHolder(lockFile, seconds: 600);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Task<IDisposable> waiting = CrossProcessLock.AcquireAsync(lockFile, "vendoring", new RecordingLog(), cancellation.Token);
+        await Task.Delay(200);
+        waiting.IsCompleted.ShouldBeFalse("the holder is alive");
+
+        holder.Dispose(); // SIGKILL: the holder gets no chance to unlock
+
+        using IDisposable held = await waiting; // well before the holder's 600 s, or the token cancels it
+    }
+
+    [Fact]
     public async Task Waiting_for_a_lock_can_be_cancelled()
     {
         using var folder = new TemporaryFolder("lock");
