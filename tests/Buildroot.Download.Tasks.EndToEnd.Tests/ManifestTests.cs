@@ -94,5 +94,31 @@ public sealed class ManifestTests(PackedPackage package, ITestOutputHelper outpu
         result.DownloadedFiles.ShouldBe([new DownloadedFile(landed, "libfoo", Transient: false, Verified: true)], result.ToString());
     }
 
+    [Fact]
+    public async Task A_variable_the_manifest_does_not_define_comes_from_BuildrootManifestVariable_or_is_warned_about()
+    {
+        using var project = new EndToEndProject(package, output, "mkvariable");
+        project.WriteFile("packages/hello/hello.mk", """
+            HELLO_VERSION = 2.12
+            HELLO_SITE = $(BR2_GNU_MIRROR)/hello
+            $(eval $(generic-package))
+
+            """);
+        project.WriteProject("""
+            <BuildrootManifest Include="packages/*/*.mk" />
+            <BuildrootManifestVariable Include="BR2_GNU_MIRROR" Value="$(BuildrootMirror)" Condition="'$(BuildrootMirror)' != ''" />
+            """);
+
+        BuildResult unknown = await project.RunTargetAsync("BuildrootShowInfo");
+        BuildResult given = await project.RunTargetAsync(
+            "BuildrootShowInfo",
+            "-p:BuildrootMirror=http://127.0.0.1:1/gnu");
+
+        unknown.ShouldSucceed().ShouldWarn("BRDL0701");
+        given.ShouldSucceed().ShouldNotWarn("BRDL0701");
+        ShowInfo.Read(Path.Combine(project.IntermediateFolder, ShowInfo.FileName)).Package("hello")
+            .Files.ShouldHaveSingleItem().Uris.ShouldBe([new ShowInfoUri("wget", "http://127.0.0.1:1/gnu/hello")]);
+    }
+
     private static Func<string, string> FullPath(EndToEndProject project) => path => Path.GetFullPath(path, project.ProjectDirectory);
 }
