@@ -37,7 +37,9 @@ internal sealed class DownloadWrapper
             package.HashFiles,
             file.IsMainSource ? package.InlineHashes : ImmutableArray<string>.Empty);
 
-        if (package.TransientDownload && _services.Transients.AlreadyDownloaded(finalPath))
+        // Within one build a transient file is fetched once; offline, the copy at hand is all there is.
+        if (package.TransientDownload &&
+            (_services.Transients.AlreadyDownloaded(finalPath) || (_settings.Offline && File.Exists(finalPath))))
         {
             return new DownloadedFile(finalPath, package.Name, Transient: true, Verified: false);
         }

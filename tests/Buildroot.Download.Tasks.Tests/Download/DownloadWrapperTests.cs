@@ -202,6 +202,22 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task Offline_a_transient_package_uses_the_copy_at_hand()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: null) with { TransientDownload = true };
+        await DownloadAsync(zlib);
+        _server.ClearRequests();
+        _thisBuild = new TransientDownloads();
+
+        DownloadedFile file = (await DownloadAsync(zlib, Settings() with { Offline = true })).ShouldHaveSingleItem();
+
+        file.Transient.ShouldBeTrue();
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        _server.Requests.ShouldBeEmpty();
+        _log.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_build_waits_for_a_flock_held_on_the_package_lock()
     {
         string lockFile = _folder.Combine("dl", "zlib", ".lock");
