@@ -63,7 +63,6 @@ internal static class MessageCodes
     public const string ArchiveToVendorMissing = "BRDL0506";
 
     // 06xx: locks and external processes.
-    public const string WaitingForLock = "BRDL0601";
     public const string ToolNotFound = "BRDL0602";
     public const string ToolTimedOut = "BRDL0603";
 
