@@ -258,7 +258,8 @@ internal sealed class DownloadWrapper
             or MessageCodes.UnknownHashAlgorithm
             or MessageCodes.MalformedHashFile
             or MessageCodes.NoHashFile
-            or MessageCodes.CannotInstallFile);
+            or MessageCodes.CannotInstallFile
+            or MessageCodes.LockUnavailable);
 
     private BackendRequest CreateRequest(PackageSpec package, PlannedFile file, DownloadUri uri, string output, string scratch, HashExpectations expected) =>
         new()

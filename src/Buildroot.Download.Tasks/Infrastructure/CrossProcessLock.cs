@@ -63,5 +63,12 @@ internal static class CrossProcessLock
             // EWOULDBLOCK from flock surfaces as an IOException: someone else holds it.
             return null;
         }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BrdlException(
+                MessageCodes.LockUnavailable,
+                $"Cannot take the lock {lockFilePath}: {e.Message} The folder must be writable by this build (a read-only download folder cannot be locked).",
+                e);
+        }
     }
 }

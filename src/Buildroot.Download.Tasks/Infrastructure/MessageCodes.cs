@@ -65,6 +65,7 @@ internal static class MessageCodes
     // 06xx: locks and external processes.
     public const string ToolNotFound = "BRDL0602";
     public const string ToolTimedOut = "BRDL0603";
+    public const string LockUnavailable = "BRDL0604";
 
     // 07xx: Buildroot-style .mk manifests.
     public const string ManifestConstructNotUnderstood = "BRDL0701";

@@ -88,6 +88,20 @@ public sealed class CrossProcessLockTests
     }
 
     [Fact]
+    public async Task A_lock_file_that_cannot_be_opened_is_a_coded_error_not_a_wait()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        Directory.CreateDirectory(lockFile); // what a read-only folder does to us, but testable as root
+
+        var error = await Should.ThrowAsync<BrdlException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.LockUnavailable);
+        error.Message.ShouldContain(lockFile);
+    }
+
+    [Fact]
     public async Task Waiting_for_a_lock_can_be_cancelled()
     {
         using var folder = new TemporaryFolder("lock");
