@@ -16,7 +16,7 @@ public sealed class CancellationTests(PackedPackage package, ITestOutputHelper o
         using var project = new EndToEndProject(package, output, "ctrlc");
         project.WriteProject($"""<BuildrootPackage Include="huge" Version="1.0" Site="{server.BaseUri}" />""");
         using RunningBuild build = project.StartBuild([]);
-        Task first = await Task.WhenAny(server.BodyStarted, Task.Delay(TimeSpan.FromMinutes(2)));
+        Task first = await Task.WhenAny(server.BodyStarted, build.Exited, Task.Delay(TimeSpan.FromMinutes(2)));
         first.ShouldBe(server.BodyStarted, $"the download never started:{Environment.NewLine}{build.OutputSoFar}");
         await Task.Delay(TimeSpan.FromMilliseconds(500)); // some bytes are in the scratch file by now
 

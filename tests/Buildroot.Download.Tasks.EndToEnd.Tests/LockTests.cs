@@ -34,7 +34,7 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
                 saysItWaits.TrySetResult();
             }
         });
-        await Task.WhenAny(saysItWaits.Task, Task.Delay(TimeSpan.FromSeconds(90)));
+        await Task.WhenAny(saysItWaits.Task, build.Exited, Task.Delay(TimeSpan.FromSeconds(90)));
         bool saidItWaits = saysItWaits.Task.IsCompleted;
         await Task.Delay(TimeSpan.FromSeconds(1));
         bool downloadedUnderTheLock = File.Exists(landed);

@@ -22,6 +22,8 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Task _acceptLoop;
+    private int _inFlight;
+    private int _mostInFlight;
 
     public LoopbackHttpServer()
     {
@@ -78,6 +80,9 @@ public sealed class LoopbackHttpServer : IDisposable
 
     public void ClearRequests() => _requests.Clear();
 
+    /// <summary>The most requests that were being answered at the same moment.</summary>
+    public int MostConcurrentRequests => Volatile.Read(ref _mostInFlight);
+
     public void Dispose()
     {
         _stopping.Cancel();
@@ -125,7 +130,16 @@ public sealed class LoopbackHttpServer : IDisposable
                 }
 
                 _requests.Enqueue(request);
-                await RespondAsync(stream, request);
+                int inFlight = Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    InterlockedMax(ref _mostInFlight, inFlight);
+                    await RespondAsync(stream, request);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
@@ -237,6 +251,14 @@ public sealed class LoopbackHttpServer : IDisposable
         {
             Headers = headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray(),
         };
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 
     private static bool EndsWithBlankLine(List<byte> bytes) =>

@@ -17,6 +17,11 @@ internal sealed class BackendCatalog
             ["file"] = new(() => new FileBackend()),
             ["scp"] = new(() => new ScpBackend()),
             ["sftp"] = new(() => new SftpBackend()),
+            ["git"] = new(() => new GitBackend()),
+            ["svn"] = new(() => new SvnBackend()),
+            ["hg"] = new(() => new HgBackend()),
+            ["bzr"] = new(() => new BzrBackend()),
+            ["cvs"] = new(() => new CvsBackend()),
         };
     }
 

@@ -22,7 +22,7 @@ internal sealed class FileBackend : IDownloadBackend
 
         if (!request.Quiet)
         {
-            request.Log.Detail($"cp {source} {request.OutputPath}");
+            request.Log.Detail($"Copying {source}");
         }
 
         using var hasher = new MultiHasher(request.WantedDigests);

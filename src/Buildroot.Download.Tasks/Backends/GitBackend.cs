@@ -17,7 +17,7 @@ internal sealed class GitBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        RefuseOptionLikeValues(request);
+        RefuseUnusableValues(request);
         var git = new GitRunner(request, GitCache.FolderOf(request));
         var cache = new GitCache(request, git);
 
@@ -82,8 +82,13 @@ internal sealed class GitBackend : IDownloadBackend
         _ => true,
     };
 
-    private static void RefuseOptionLikeValues(BackendRequest request)
+    private static void RefuseUnusableValues(BackendRequest request)
     {
+        if (request.Uri.Length == 0)
+        {
+            throw new BrdlException(MessageCodes.MissingSite, "A git package needs a site: the URL of the repository to clone.");
+        }
+
         // Both reach git as arguments where git would read a leading '-' as an option.
         if (request.Uri.StartsWith('-'))
         {

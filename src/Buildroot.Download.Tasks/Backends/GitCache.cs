@@ -19,8 +19,8 @@ internal sealed class GitCache
         IMPORTANT NOTE!
 
         The git tree located in this directory is for the exclusive use
-        of Buildroot.Download.Tasks (as of Buildroot itself), which uses it
-        as a local cache to reduce bandwidth usage.
+        of the Buildroot download tasks (as Buildroot's own is for
+        Buildroot), which use it as a local cache to reduce bandwidth usage.
 
         Every download *will* trash any changes in that tree whenever it
         needs to use it, and may even remove it when it detects that the
@@ -55,6 +55,7 @@ internal sealed class GitCache
     {
         Directory.CreateDirectory(Folder);
         WriteReadme();
+        RemoveStaleLocks();
 
         // On an existing repository init changes nothing, except that it repairs what it can
         // of a damaged one (missing folders, HEAD); anything missing is fetched below.
@@ -83,6 +84,38 @@ internal sealed class GitCache
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A git killed mid-way (a cancelled build) leaves its lock files behind, and every later
+    /// git refuses to work until they are gone. Nobody else may be using the cache while we
+    /// hold the package's download lock, so they are stale: removing them is much cheaper than
+    /// the fresh clone the failure would otherwise cost.
+    /// </summary>
+    private void RemoveStaleLocks()
+    {
+        string gitFolder = Path.Combine(Folder, ".git");
+        if (!Directory.Exists(gitFolder))
+        {
+            return;
+        }
+
+        IEnumerable<string> locks = Directory.EnumerateFiles(gitFolder, "*.lock");
+        string refs = Path.Combine(gitFolder, "refs");
+        if (Directory.Exists(refs))
+        {
+            locks = locks.Concat(Directory.EnumerateFiles(refs, "*.lock", SearchOption.AllDirectories));
+        }
+
+        foreach (string stale in locks.ToArray())
+        {
+            if (!_request.Quiet)
+            {
+                _request.Log.Detail($"Removing {stale}, left by an interrupted git.");
+            }
+
+            File.Delete(stale);
         }
     }
 

@@ -26,7 +26,8 @@ internal static class GitWorkTreeFiles
             foreach (FileSystemInfo entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", AllEntries))
             {
                 string entryRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
-                if (entry.LinkTarget is not null)
+                // The attribute comes from the lstat done while listing; LinkTarget would readlink every file.
+                if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
                 {
                     continue;
                 }

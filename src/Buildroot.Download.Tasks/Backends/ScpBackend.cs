@@ -9,6 +9,7 @@ internal sealed class ScpBackend : IDownloadBackend
     public Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken) =>
         SshTransfer.FetchAsync(
             request,
+            "scp",
             request.Tools.Scp,
             SiteUris.Join(SiteUris.WithoutScheme(request.Uri, "scp"), request.FileName),
             "Install scp (openssh-client), or set BuildrootScpPath.",

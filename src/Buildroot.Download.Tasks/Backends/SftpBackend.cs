@@ -11,6 +11,7 @@ internal sealed class SftpBackend : IDownloadBackend
     public Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken) =>
         SshTransfer.FetchAsync(
             request,
+            "sftp",
             request.Tools.Sftp,
             SiteUris.Join(request.Uri, request.FileName),
             "Install sftp (openssh-client), or set BuildrootSftpPath.",

@@ -23,12 +23,13 @@ internal static class SshTransfer
 
     public static async Task<BackendResult> FetchAsync(
         BackendRequest request,
+        string method,
         string tool,
         string source,
         string missingToolHint,
         CancellationToken cancellationToken)
     {
-        SiteUris.RefuseOptionLike(source, Path.GetFileName(tool));
+        SiteUris.RefuseOptionLike(source, method);
         var command = new ExternalCommand(tool)
             .WithArguments(request.Quiet ? ["-q"] : [])
             .WithArguments(request.DlOpts)

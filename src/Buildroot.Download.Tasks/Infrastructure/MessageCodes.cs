@@ -71,4 +71,5 @@ internal static class MessageCodes
     public const string ManifestConstructNotUnderstood = "BRDL0701";
     public const string ManifestUnreadable = "BRDL0702";
     public const string ManifestWithoutPackage = "BRDL0703";
+    public const string PackageDefinedTwice = "BRDL0704";
 }

@@ -156,11 +156,7 @@ internal static class PackageSpecFactory
             throw values.Error(MessageCodes.InvalidSetting, PackageMetadata.Version, given, "holds control characters");
         }
 
-        // As Buildroot: FOO_DL_VERSION is $(strip FOO_VERSION) (blank runs become one space), and
-        // the version used in names has '/', ':' and spaces replaced by '_'.
-        string dlVersion = string.Join(' ', given.Split(Blanks, StringSplitOptions.RemoveEmptyEntries));
-        string sanitized = dlVersion.Replace('/', '_').Replace(':', '_').Replace(' ', '_');
-        return (dlVersion, sanitized);
+        return PackageVersions.Normalize(given);
     }
 
     private static ImmutableArray<string> DownloadEntries(Values values, string metadataName)

@@ -3,9 +3,9 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 /// <summary>Assertions on a build that print the whole build (command, output, binary log) when they fail.</summary>
 internal static class BuildResultAssertions
 {
-    public static BuildResult ShouldSucceed(this BuildResult result)
+    public static BuildResult ShouldSucceed(this BuildResult result, string? context = null)
     {
-        result.ExitCode.ShouldBe(0, $"the build should have succeeded:{Environment.NewLine}{result}");
+        result.ExitCode.ShouldBe(0, $"the build should have succeeded:{Environment.NewLine}{result}{context}");
         result.ErrorCodes.ShouldBeEmpty(result.ToString());
         return result;
     }

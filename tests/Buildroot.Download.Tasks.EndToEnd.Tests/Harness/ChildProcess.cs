@@ -34,6 +34,9 @@ internal sealed partial class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Completes when the process ends (for racing against something the test waits for).</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
     /// <summary>Everything printed so far, stdout and stderr interleaved as they arrived.</summary>
     public string Output
     {

@@ -231,6 +231,8 @@ internal sealed class RunningBuild : IDisposable
 
     public bool HasExited => _child.HasExited;
 
+    public Task Exited => _child.Exited;
+
     /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c>.</summary>
     public void Interrupt() => _child.Interrupt();
 

@@ -213,6 +213,34 @@ public sealed class ReproducibleArchiveTests : IDisposable
         Directory.EnumerateFiles(_scratch.Path).ShouldBe([output]);
     }
 
+    [Fact]
+    public async Task A_cancelled_archive_leaves_neither_the_output_nor_a_scratch_file()
+    {
+        string tree = _scratch.Combine("cancelled");
+        Write(tree, "f", "x");
+        string output = _scratch.Combine("out", "cancelled.tar.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => ReproducibleArchive.CreateAsync(
+            new ArchiveRequest(tree, "p", Date, output, [], "gzip"), _runner, cancellation.Token));
+
+        Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_file_that_shrinks_while_it_is_archived_is_an_error_not_a_padded_entry()
+    {
+        var writer = new ReproducibleTarWriter(Stream.Null, "p", 0);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => writer.WriteFileAsync(
+            "f"u8.ToArray(), (UnixFileMode)0b110_100_100, new MemoryStream(new byte[3]), size: 10, "the file f", CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.ArchiveSourceUnreadable);
+        error.Message.ShouldContain("the file f");
+    }
+
     /// <summary>Every case the format cares about, in one tree.</summary>
     private string CreateEverythingTree(string name)
     {
@@ -225,6 +253,8 @@ public sealed class ReproducibleArchiveTests : IDisposable
         Write(tree, "empty", "");
         Write(tree, "héllo wörld.txt", "non-ASCII name\n");
         Write(tree, "日本/語.txt", "non-ASCII folder\n");
+        Write(tree, "\U0001F600 smile", "UTF-16 order would put this surrogate pair before U+FF21; UTF-8 bytes put it after\n");
+        Write(tree, "\uFF21 fullwidth", "U+FF21\n");
         Write(tree, ".hidden", "dot files are archived\n");
         Write(tree, "exactly/" + new string('e', 100 - "pkg-1.0/exactly/".Length), "fits the name field exactly\n");
         Write(tree, "long/" + new string('l', 110), "over 100 bytes\n");

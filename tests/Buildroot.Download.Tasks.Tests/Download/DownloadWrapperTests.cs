@@ -226,6 +226,31 @@ public sealed class DownloadWrapperTests : IDisposable
         _log.Errors.ShouldContain(e => e.Code == MessageCodes.AllUrisFailed && e.Text.StartsWith("missing:", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Packages_download_in_parallel_up_to_the_bound_and_each_package_keeps_its_files_in_order(int parallelism)
+    {
+        var packages = Enumerable.Range(1, 3).Select(i =>
+        {
+            string name = $"pkg{i}";
+            _server.Serve($"/{name}-1.0.tar.gz", Content);
+            _server.Serve($"/{name}.patch", Content);
+            _server.Misbehave($"/{name}-1.0.tar.gz", LoopbackHttpServer.Fault.Slow);
+            return Zlib(hashFileLines: null) with { Name = name, DlSubdir = name, Source = $"{name}-1.0.tar.gz", Patches = [$"{name}.patch"] };
+        }).ToArray();
+
+        var files = await DownloadAsync(packages, Settings() with { Parallelism = parallelism });
+
+        files.Length.ShouldBe(6);
+        _server.MostConcurrentRequests.ShouldBe(parallelism);
+        foreach (PackageSpec package in packages)
+        {
+            var paths = _server.Requests.Select(r => r.Path).Where(p => p.StartsWith($"/{package.Name}", StringComparison.Ordinal)).ToArray();
+            paths.ShouldBe([$"/{package.Name}-1.0.tar.gz", $"/{package.Name}.patch"], "the source before its patch");
+        }
+    }
+
     private PackageSpec Zlib(string? hashFileLines)
     {
         string hashFile = _folder.Combine("packages", "zlib", "zlib.hash");
@@ -266,7 +291,7 @@ public sealed class DownloadWrapperTests : IDisposable
 
     private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec[] packages, DownloadSettings? settings = null, CancellationToken cancellation = default)
     {
-        var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.For, new ProcessRunner(_log), _log, _thisBuild);
+        var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.Get, new ProcessRunner(_log), _log, _thisBuild);
         return new DownloadRun(settings ?? Settings(), services).DownloadAllAsync(packages, cancellation);
     }
 

@@ -1,5 +1,4 @@
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks;
 using Buildroot.Download.Tasks.Tests.Vendoring.Fixtures;
 using Buildroot.Download.Tasks.TestUtilities;
 
@@ -67,22 +66,6 @@ public sealed class CargoVendorTaskTests : IDisposable
         again.AlreadyVendored.ShouldBeTrue();
         File.ReadAllBytes(archive).ShouldBe(vendored);
         File.GetLastWriteTimeUtc(archive).ShouldBe(written);
-    }
-
-    [RequiresToolsFact("cargo", "tar", "gzip")]
-    public void An_already_vendored_archive_is_copied_unchanged_to_the_output_archive()
-    {
-        string archive = PackPackage();
-        NewTask(archive).Execute().ShouldBeTrue(_engine.Transcript);
-        string output = _scenario.Root.Combine("out", "copy.tar.gz");
-        var again = NewTask(archive);
-        again.OutputArchive = output;
-
-        again.Execute().ShouldBeTrue(_engine.Transcript);
-
-        again.AlreadyVendored.ShouldBeTrue();
-        again.VendoredArchive.ShouldBe(output);
-        File.ReadAllBytes(output).ShouldBe(File.ReadAllBytes(archive));
     }
 
     [RequiresToolsFact("cargo", "tar", "gzip")]

@@ -1,5 +1,4 @@
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks;
 using Buildroot.Download.Tasks.Tests.Vendoring.Fixtures;
 using Buildroot.Download.Tasks.TestUtilities;
 

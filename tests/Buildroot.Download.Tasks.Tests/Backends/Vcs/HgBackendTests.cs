@@ -8,11 +8,15 @@ namespace Buildroot.Download.Tasks.Tests.Backends.Vcs;
 public sealed class HgUpstream : IDisposable
 {
     private readonly TemporaryFolder _folder = new("hg-upstream");
+    private readonly Lazy<LoopbackServer> _server;
 
     public HgUpstream()
     {
         // default: "one" (tagged v1.0), then "two"; branch stable: "stable".
         Path = _folder.Combine("upstream");
+        string served = Path;
+        _server = new(() => LoopbackServer.Start("hg", port =>
+            ["serve", "--repository", served, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
         if (ToolAvailability.Find("hg") is null)
         {
             return; // The tests skip themselves.
@@ -36,7 +40,18 @@ public sealed class HgUpstream : IDisposable
     /// <summary>The full hash of the changeset whose README is "two".</summary>
     public string SecondCommit { get; } = string.Empty;
 
-    public void Dispose() => _folder.Dispose();
+    /// <summary>The repository served by <c>hg serve</c> on 127.0.0.1 (started on first use).</summary>
+    public string HttpUrl => $"http://127.0.0.1:{_server.Value.Port}/";
+
+    public void Dispose()
+    {
+        if (_server.IsValueCreated)
+        {
+            _server.Value.Dispose();
+        }
+
+        _folder.Dispose();
+    }
 }
 
 public sealed class HgBackendTests : IClassFixture<HgUpstream>, IDisposable
@@ -70,8 +85,7 @@ public sealed class HgBackendTests : IClassFixture<HgUpstream>, IDisposable
     [RequiresToolsFact("hg")]
     public async Task Full_changeset_hash_served_over_http_selects_that_changeset()
     {
-        using LoopbackServer server = ServeOverHttp();
-        BackendRequest request = VcsRequests.Create(_folder, $"http://127.0.0.1:{server.Port}/", _upstream.SecondCommit, _log, version: "2");
+        BackendRequest request = VcsRequests.Create(_folder, _upstream.HttpUrl, _upstream.SecondCommit, _log, version: "2");
 
         await new HgBackend().FetchAsync(request, CancellationToken.None);
 
@@ -81,8 +95,7 @@ public sealed class HgBackendTests : IClassFixture<HgUpstream>, IDisposable
     [RequiresToolsFact("hg")]
     public async Task Named_branch_served_over_http_gives_the_branch_head()
     {
-        using LoopbackServer server = ServeOverHttp();
-        BackendRequest request = VcsRequests.Create(_folder, $"http://127.0.0.1:{server.Port}/", "stable", _log);
+        BackendRequest request = VcsRequests.Create(_folder, _upstream.HttpUrl, "stable", _log);
 
         await new HgBackend().FetchAsync(request, CancellationToken.None);
 
@@ -137,7 +150,4 @@ public sealed class HgBackendTests : IClassFixture<HgUpstream>, IDisposable
         quietLog.Details.ShouldBeEmpty();
         File.Exists(quiet.OutputPath).ShouldBeTrue();
     }
-
-    private LoopbackServer ServeOverHttp() =>
-        LoopbackServer.Start("hg", port => ["serve", "--repository", _repository, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 }

@@ -12,6 +12,8 @@ namespace Buildroot.Download.Tasks.Tests.Backends.Vcs;
 /// </summary>
 internal sealed class LoopbackServer : IDisposable
 {
+    private const int Attempts = 3;
+
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
 
@@ -27,36 +29,27 @@ internal sealed class LoopbackServer : IDisposable
     /// <param name="arguments">Its arguments, given the port to listen on.</param>
     public static LoopbackServer Start(string tool, Func<int, IEnumerable<string>> arguments)
     {
-        int port = FreePort();
-        var startInfo = new ProcessStartInfo(tool)
+        // The port is free when chosen, but any process on the machine may take it before the
+        // server binds it: a server that exits instead of listening is tried again on another.
+        for (int attempt = 1; ; attempt++)
         {
-            UseShellExecute = false,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-        };
-        foreach (string argument in arguments(port))
-        {
-            startInfo.ArgumentList.Add(argument);
+            int port = FreePort();
+            LoopbackServer server = Launch(tool, arguments(port), port);
+            try
+            {
+                server.WaitUntilAccepting();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < Attempts)
+            {
+                server.Dispose();
+            }
+            catch
+            {
+                server.Dispose();
+                throw;
+            }
         }
-
-        var server = new LoopbackServer(Process.Start(startInfo)!, port);
-        server._process.StandardInput.Close();
-        server._process.ErrorDataReceived += (_, e) => { lock (server._errors) { server._errors.AppendLine(e.Data); } };
-        server._process.OutputDataReceived += (_, _) => { };
-        server._process.BeginErrorReadLine();
-        server._process.BeginOutputReadLine();
-        try
-        {
-            server.WaitUntilAccepting();
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
-        }
-
-        return server;
     }
 
     public void Dispose()
@@ -74,6 +67,29 @@ internal sealed class LoopbackServer : IDisposable
         _process.Dispose();
     }
 
+    private static LoopbackServer Launch(string tool, IEnumerable<string> arguments, int port)
+    {
+        var startInfo = new ProcessStartInfo(tool)
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var server = new LoopbackServer(Process.Start(startInfo)!, port);
+        server._process.StandardInput.Close();
+        server._process.ErrorDataReceived += (_, e) => server.RecordError(e.Data);
+        server._process.OutputDataReceived += (_, _) => { };
+        server._process.BeginErrorReadLine();
+        server._process.BeginOutputReadLine();
+        return server;
+    }
+
     private static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -85,27 +101,43 @@ internal sealed class LoopbackServer : IDisposable
 
     private void WaitUntilAccepting()
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
+        var elapsed = Stopwatch.StartNew();
+        while (elapsed.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode}: {Errors}");
-            }
-
             try
             {
                 using var client = new TcpClient();
                 client.Connect(IPAddress.Loopback, Port);
-                return;
             }
             catch (SocketException)
             {
+                ThrowIfExited();
                 Thread.Sleep(50);
+                continue;
             }
+
+            // Whoever answered, it was not our server if that has exited meanwhile.
+            ThrowIfExited();
+            return;
         }
 
         throw new TimeoutException($"{_process.StartInfo.FileName} did not accept connections on 127.0.0.1:{Port}: {Errors}");
+    }
+
+    private void ThrowIfExited()
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode} instead of listening on 127.0.0.1:{Port}: {Errors}");
+        }
+    }
+
+    private void RecordError(string? line)
+    {
+        lock (_errors)
+        {
+            _errors.AppendLine(line);
+        }
     }
 
     private string Errors

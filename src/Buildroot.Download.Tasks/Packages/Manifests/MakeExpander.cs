@@ -1,0 +1,330 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Buildroot.Download.Tasks.Packages.Manifests;
+
+/// <summary>
+/// Expands <c>$(VAR)</c>, <c>${VAR}</c>, <c>$X</c>, substitution references and the text
+/// functions package manifests use (<c>$(call github,…)</c>, <c>$(subst …)</c>, <c>$(if …)</c>,
+/// <c>$(foreach …)</c>, …) the way GNU make does. Whatever it cannot know (a variable the file
+/// does not define, <c>$(shell …)</c>, a variable set under an undecidable condition) does not
+/// stop it: the result carries the reason as a doubt, so the caller can refuse the value.
+/// </summary>
+internal sealed class MakeExpander
+{
+    private const int MaxDepth = 100;
+
+    /// <summary>Functions whose result depends on the machine, the build or side effects.</summary>
+    private static readonly HashSet<string> NotEvaluated = new(StringComparer.Ordinal)
+    {
+        "shell", "wildcard", "eval", "error", "warning", "info", "origin", "flavor", "abspath",
+        "realpath", "file", "value", "guile", "let", "intcmp",
+    };
+
+    private readonly Func<string, MakeVariable?> _lookup;
+    private readonly Func<string, bool> _undefinedMeansEmpty;
+    private readonly string _file;
+    private readonly List<Dictionary<string, string>> _locals = [];
+    private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
+    private List<MakeDoubt> _doubts = [];
+    private int _callDepth;
+    private int _depth;
+
+    /// <param name="lookup">The variables defined so far.</param>
+    /// <param name="undefinedMeansEmpty">Names that are simply empty when undefined (the package's own variables); any other undefined name is a doubt.</param>
+    /// <param name="file">The makefile, to name in doubts.</param>
+    public MakeExpander(Func<string, MakeVariable?> lookup, Func<string, bool> undefinedMeansEmpty, string file)
+    {
+        _lookup = lookup;
+        _undefinedMeansEmpty = undefinedMeansEmpty;
+        _file = file;
+    }
+
+    /// <summary>Expands <paramref name="text"/>, written at <paramref name="line"/> of the file.</summary>
+    public Expansion Expand(string text, int line)
+    {
+        List<MakeDoubt> outer = _doubts;
+        _doubts = [];
+        try
+        {
+            string result = ExpandText(text, line);
+            return new Expansion(result, _doubts.Distinct().ToImmutableArray());
+        }
+        finally
+        {
+            _doubts = outer;
+        }
+    }
+
+    /// <summary>The makefile being read.</summary>
+    public string FileName => _file;
+
+    /// <summary>The value of a variable as a reference to it would give.</summary>
+    public Expansion ValueOf(string name, int line) => Expand($"$({name})", line);
+
+    private string ExpandText(string text, int line)
+    {
+        if (!text.Contains('$', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        if (++_depth > MaxDepth)
+        {
+            _depth--;
+            Doubt(line, "references nest too deeply (a loop between variables?)");
+            return string.Empty;
+        }
+
+        try
+        {
+            var result = new StringBuilder(text.Length);
+            int i = 0;
+            while (i < text.Length)
+            {
+                char c = text[i];
+                if (c != '$' || i + 1 >= text.Length)
+                {
+                    if (c != '$')
+                    {
+                        result.Append(c);
+                    }
+
+                    i++;
+                    continue;
+                }
+
+                char next = text[i + 1];
+                if (next == '$')
+                {
+                    result.Append('$');
+                    i += 2;
+                }
+                else if (next is '(' or '{')
+                {
+                    char close = next == '(' ? ')' : '}';
+                    int end = MakeSyntax.FindClose(text, i + 2, next, close);
+                    if (end < 0)
+                    {
+                        Doubt(line, $"unterminated reference '{text[i..]}'");
+                        break;
+                    }
+
+                    result.Append(Reference(text[(i + 2)..end], line));
+                    i = end + 1;
+                }
+                else
+                {
+                    result.Append(Variable(next.ToString(), line));
+                    i += 2;
+                }
+            }
+
+            return result.ToString();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private string Reference(string inner, int line)
+    {
+        int blank = inner.IndexOfAny([' ', '\t']);
+        if (blank > 0)
+        {
+            string function = inner[..blank];
+            string argumentText = inner[blank..].TrimStart(' ', '\t');
+            if (MakeTextFunctions.Arity.TryGetValue(function, out int arity))
+            {
+                return TextFunction(function, MakeSyntax.SplitArguments(argumentText, arity).Select(arg => ExpandText(arg, line)).ToList(), line);
+            }
+
+            switch (function)
+            {
+                case "if":
+                    return If(MakeSyntax.SplitArguments(argumentText, 3), line);
+                case "or":
+                    return Or(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
+                case "and":
+                    return And(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
+                case "foreach":
+                    return Foreach(MakeSyntax.SplitArguments(argumentText, 3), line);
+                case "call":
+                    return Call(MakeSyntax.SplitArguments(argumentText, int.MaxValue).Select(arg => ExpandText(arg, line)).ToList(), line);
+                case var _ when NotEvaluated.Contains(function):
+                    Doubt(line, $"$({function} …) is not evaluated by this reader");
+                    return string.Empty;
+            }
+        }
+
+        if (MakeSyntax.SubstitutionReference(inner) is var (name, pattern, replacement))
+        {
+            string value = Variable(ExpandText(name, line), line);
+            string from = ExpandText(pattern, line);
+            string to = ExpandText(replacement, line);
+            return from.Contains('%', StringComparison.Ordinal)
+                ? MakeTextFunctions.PatternSubstitute(from, to, value)
+                : MakeTextFunctions.PatternSubstitute("%" + from, "%" + to, value);
+        }
+
+        return Variable(ExpandText(inner, line), line);
+    }
+
+    private string Variable(string name, int line)
+    {
+        for (int i = _locals.Count - 1; i >= 0; i--)
+        {
+            if (_locals[i].TryGetValue(name, out string? local))
+            {
+                return local;
+            }
+        }
+
+        // $(4) in a call given three arguments is empty, as in make.
+        if (_callDepth > 0 && name.All(char.IsAsciiDigit))
+        {
+            return string.Empty;
+        }
+
+        MakeVariable? variable = _lookup(name);
+        if (variable is null)
+        {
+            if (!_undefinedMeansEmpty(name))
+            {
+                Doubt(line, $"$({name}) is not defined in {Path.GetFileName(_file)}");
+            }
+
+            return string.Empty;
+        }
+
+        _doubts.AddRange(variable.Doubts);
+        return variable.Flavor == MakeFlavor.Simple ? variable.Value : ExpandRecursive(variable, line);
+    }
+
+    private string ExpandRecursive(MakeVariable variable, int line)
+    {
+        if (!_expanding.Add(variable.Name))
+        {
+            Doubt(line, $"{variable.Name} refers to itself");
+            return string.Empty;
+        }
+
+        try
+        {
+            return string.Join(' ', variable.Parts
+                .Where(part => part.Text.Length > 0)
+                .Select(part => ExpandText(part.Text, part.Line)));
+        }
+        finally
+        {
+            _expanding.Remove(variable.Name);
+        }
+    }
+
+    private string TextFunction(string function, List<string> args, int line)
+    {
+        string? result = MakeTextFunctions.Apply(function, args, out string? problem);
+        if (result is null)
+        {
+            Doubt(line, $"$({function} …): {problem}");
+        }
+
+        return result ?? string.Empty;
+    }
+
+    private string If(List<string> args, int line)
+    {
+        bool condition = MakeTextFunctions.Words(ExpandText(args[0], line)).Length > 0;
+        return condition
+            ? ExpandText(args.ElementAtOrDefault(1) ?? string.Empty, line)
+            : ExpandText(args.ElementAtOrDefault(2) ?? string.Empty, line);
+    }
+
+    private string Or(List<string> args, int line)
+    {
+        foreach (string arg in args)
+        {
+            string value = ExpandText(arg, line);
+            if (value.Trim().Length > 0)
+            {
+                return value;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private string And(List<string> args, int line)
+    {
+        string value = string.Empty;
+        foreach (string arg in args)
+        {
+            value = ExpandText(arg, line);
+            if (value.Trim().Length == 0)
+            {
+                return string.Empty;
+            }
+        }
+
+        return value;
+    }
+
+    private string Foreach(List<string> args, int line)
+    {
+        string name = ExpandText(args[0], line).Trim();
+        string[] words = MakeTextFunctions.Words(ExpandText(args.ElementAtOrDefault(1) ?? string.Empty, line));
+        var results = new List<string>();
+        foreach (string word in words)
+        {
+            _locals.Add(new Dictionary<string, string>(StringComparer.Ordinal) { [name] = word });
+            try
+            {
+                results.Add(ExpandText(args.ElementAtOrDefault(2) ?? string.Empty, line));
+            }
+            finally
+            {
+                _locals.RemoveAt(_locals.Count - 1);
+            }
+        }
+
+        return string.Join(' ', results);
+    }
+
+    private string Call(List<string> args, int line)
+    {
+        string name = args[0].Trim();
+        if (MakeTextFunctions.Arity.ContainsKey(name))
+        {
+            return TextFunction(name, args.Skip(1).ToList(), line);
+        }
+
+        MakeVariable? macro = _lookup(name);
+        if (macro is null)
+        {
+            Doubt(line, $"$(call {name},…): {name} is not defined in {Path.GetFileName(_file)}");
+            return string.Empty;
+        }
+
+        var frame = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Count; i++)
+        {
+            frame[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = args[i];
+        }
+
+        _locals.Add(frame);
+        _callDepth++;
+        try
+        {
+            _doubts.AddRange(macro.Doubts);
+            return macro.Flavor == MakeFlavor.Simple ? macro.Value : ExpandRecursive(macro, line);
+        }
+        finally
+        {
+            _callDepth--;
+            _locals.RemoveAt(_locals.Count - 1);
+        }
+    }
+
+    private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));
+}

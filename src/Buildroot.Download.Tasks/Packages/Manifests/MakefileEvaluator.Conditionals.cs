@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+
+namespace Buildroot.Download.Tasks.Packages.Manifests;
+
+/// <summary>
+/// Conditionals: <c>ifeq</c>, <c>ifneq</c>, <c>ifdef</c>, <c>ifndef</c>, <c>else [if…]</c>, <c>endif</c>.
+/// A condition that depends only on the file is decided as make would; one that depends on
+/// anything else (<c>$(BR2_…)</c>) leaves its branches undecided, and whatever they set is doubted.
+/// </summary>
+internal sealed partial class MakefileEvaluator
+{
+    private enum Branch
+    {
+        Active,
+        Inactive,
+        Undecided,
+    }
+
+    /// <summary>Where the lines being read stand: skipped if any enclosing branch is, else undecided if any is.</summary>
+    private Branch State =>
+        _conditionals.Any(c => c.State == Branch.Inactive) ? Branch.Inactive
+        : _conditionals.Any(c => c.State == Branch.Undecided) ? Branch.Undecided
+        : Branch.Active;
+
+    private void OpenConditional(string word, string rest, int line)
+    {
+        var conditional = new Conditional { Line = line };
+        if (State == Branch.Inactive)
+        {
+            // Inside a skipped branch: only the nesting matters, and no branch of it can run.
+            conditional.State = Branch.Inactive;
+            conditional.Taken = true;
+        }
+        else
+        {
+            Decide(conditional, word, rest, line);
+        }
+
+        _conditionals.Add(conditional);
+    }
+
+    private void Else(string rest, int line)
+    {
+        if (_conditionals.Count == 0)
+        {
+            Notice(line, "'else' without a conditional");
+            return;
+        }
+
+        Conditional conditional = _conditionals[^1];
+        if (conditional.Taken)
+        {
+            conditional.State = Branch.Inactive;
+        }
+        else if (rest.Length == 0)
+        {
+            conditional.State = conditional.MaybeTaken ? Branch.Undecided : Branch.Active;
+            conditional.Directive = "else";
+            conditional.Taken = !conditional.MaybeTaken;
+        }
+        else
+        {
+            int blank = rest.IndexOfAny([' ', '\t']);
+            string word = blank < 0 ? rest : rest[..blank];
+            Decide(conditional, word, blank < 0 ? string.Empty : rest[blank..].TrimStart(' ', '\t'), line);
+        }
+    }
+
+    private void EndIf(int line)
+    {
+        if (_conditionals.Count == 0)
+        {
+            Notice(line, "'endif' without a conditional");
+            return;
+        }
+
+        _conditionals.RemoveAt(_conditionals.Count - 1);
+    }
+
+    private void Decide(Conditional conditional, string word, string rest, int line)
+    {
+        conditional.Directive = $"{word} {rest}";
+        (bool? holds, ImmutableArray<MakeDoubt> doubts) = Evaluate(word, rest, line);
+        switch (holds)
+        {
+            case false:
+                conditional.State = Branch.Inactive;
+                break;
+            case true when !conditional.MaybeTaken:
+                conditional.State = Branch.Active;
+                conditional.Taken = true;
+                break;
+            default:
+                // Undecided here, or decided but after an undecided branch: this branch may or may not run.
+                conditional.State = Branch.Undecided;
+                conditional.MaybeTaken = true;
+                conditional.DirectiveLine = line;
+                conditional.Doubts = conditional.Doubts.AddRange(doubts);
+                break;
+        }
+    }
+
+    private (bool? Holds, ImmutableArray<MakeDoubt> Doubts) Evaluate(string word, string rest, int line)
+    {
+        if (word is "ifdef" or "ifndef")
+        {
+            Expansion name = Expander.Expand(rest, line);
+            if (!name.IsCertain)
+            {
+                return (null, name.Doubts);
+            }
+
+            MakeVariable? variable = Lookup(name.Text.Trim());
+            if (variable is null && !_undefinedMeansEmpty(name.Text.Trim()))
+            {
+                return (null, [new MakeDoubt(_file, line, $"$({name.Text.Trim()}) is not defined in {Path.GetFileName(_file)}")]);
+            }
+
+            if (variable is { Doubts.IsEmpty: false })
+            {
+                return (null, variable.Doubts);
+            }
+
+            // ifdef asks whether the variable has a non-empty value, without expanding it.
+            bool defined = variable is not null && variable.Value.Length > 0;
+            return (word == "ifdef" ? defined : !defined, ImmutableArray<MakeDoubt>.Empty);
+        }
+
+        if (word is "ifeq" or "ifneq" && ComparedTexts(rest) is var (left, right))
+        {
+            Expansion a = Expander.Expand(left, line);
+            Expansion b = Expander.Expand(right, line);
+            if (!a.IsCertain || !b.IsCertain)
+            {
+                return (null, a.Doubts.AddRange(b.Doubts));
+            }
+
+            bool equal = a.Text == b.Text;
+            return (word == "ifeq" ? equal : !equal, ImmutableArray<MakeDoubt>.Empty);
+        }
+
+        return (null, [new MakeDoubt(_file, line, $"'{word} {rest}' is not a conditional this reader can read")]);
+    }
+
+    /// <summary>The two texts of <c>(a,b)</c> (blanks around them dropped), <c>"a" "b"</c> or <c>'a' 'b'</c>.</summary>
+    private static (string Left, string Right)? ComparedTexts(string arguments)
+    {
+        if (arguments.StartsWith('(') && arguments.EndsWith(')'))
+        {
+            string inner = arguments[1..^1];
+            int depth = 0;
+            for (int i = 0; i < inner.Length; i++)
+            {
+                depth += inner[i] is '(' or '{' ? 1 : inner[i] is ')' or '}' ? -1 : 0;
+                if (depth == 0 && inner[i] == ',')
+                {
+                    return (inner[..i].Trim(), inner[(i + 1)..].Trim());
+                }
+            }
+
+            return null;
+        }
+
+        string? first = Quoted(ref arguments);
+        string? second = first is null ? null : Quoted(ref arguments);
+        return second is not null && arguments.Trim().Length == 0 ? (first!, second) : null;
+    }
+
+    private static string? Quoted(ref string text)
+    {
+        text = text.TrimStart(' ', '\t');
+        if (text.Length == 0 || text[0] is not ('"' or '\''))
+        {
+            return null;
+        }
+
+        int close = text.IndexOf(text[0], 1);
+        if (close < 0)
+        {
+            return null;
+        }
+
+        string quoted = text[1..close];
+        text = text[(close + 1)..];
+        return quoted;
+    }
+
+    /// <summary>
+    /// Doubts for something set at <paramref name="line"/>: none when every enclosing branch is
+    /// known to run, else one naming the undecided condition(s) and why they are undecided.
+    /// </summary>
+    private ImmutableArray<MakeDoubt> ConditionDoubts(string what, int line)
+    {
+        Conditional[] undecided = _conditionals.Where(c => c.State == Branch.Undecided).ToArray();
+        if (undecided.Length == 0)
+        {
+            return ImmutableArray<MakeDoubt>.Empty;
+        }
+
+        string conditions = string.Join(
+            "; ",
+            undecided.Select(c => $"'{c.Directive}' (line {c.DirectiveLine}) depends on {string.Join(", ", c.Doubts.Select(d => d.Text).Distinct())}"));
+        return [new MakeDoubt(_file, line, $"{what} depends on a condition this reader cannot decide: {conditions}")];
+    }
+
+    private sealed class Conditional
+    {
+        public required int Line { get; init; }
+
+        public int DirectiveLine { get; set; }
+
+        public string Directive { get; set; } = string.Empty;
+
+        public Branch State { get; set; }
+
+        /// <summary>A branch is known to have run: the rest are skipped.</summary>
+        public bool Taken { get; set; }
+
+        /// <summary>An undecided branch came before: later ones may or may not run.</summary>
+        public bool MaybeTaken { get; set; }
+
+        public ImmutableArray<MakeDoubt> Doubts { get; set; } = ImmutableArray<MakeDoubt>.Empty;
+    }
+}
