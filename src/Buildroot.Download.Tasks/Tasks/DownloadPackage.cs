@@ -35,7 +35,7 @@ public sealed class DownloadPackage : PackageTask
         DownloadSettings settings = CreateSettings();
         var services = new DownloadServices(
             new BackendCatalog(),
-            PostProcessCatalog.For,
+            PostProcessCatalog.Get,
             new ProcessRunner(log),
             log,
             TransientDownloadsOfThisBuild());

@@ -15,7 +15,7 @@ internal static class PostProcessCatalog
     private static readonly GoPostProcess GoInstance = new();
 
     /// <summary>The post-process named <paramref name="name"/>; an unknown name is a coded error.</summary>
-    public static IDownloadPostProcess For(string name) => name switch
+    public static IDownloadPostProcess Get(string name) => name switch
     {
         Cargo => CargoInstance,
         Go => GoInstance,

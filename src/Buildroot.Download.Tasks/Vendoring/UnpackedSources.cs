@@ -13,8 +13,11 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </summary>
 internal sealed class UnpackedSources
 {
-    private UnpackedSources(string root, string baseName, DateTimeOffset date)
+    private readonly string _scratchFolder;
+
+    private UnpackedSources(string scratchFolder, string root, string baseName, DateTimeOffset date)
     {
+        _scratchFolder = scratchFolder;
         Root = root;
         BaseName = baseName;
         Date = date;
@@ -45,7 +48,7 @@ internal sealed class UnpackedSources
         await ArchiveReader.ExtractAsync(archivePath, destination, stripComponents: 0, cancellationToken).ConfigureAwait(false);
 
         string root = SingleTopFolder(archivePath, destination);
-        return new UnpackedSources(root, baseName ?? Path.GetFileName(root), DateOfFirstFile(archivePath, root));
+        return new UnpackedSources(scratchFolder, root, baseName ?? Path.GetFileName(root), DateOfFirstFile(archivePath, root));
     }
 
     /// <summary>
@@ -68,10 +71,10 @@ internal sealed class UnpackedSources
     }
 
     /// <summary>Packs the sources (vendored dependencies included) back into <paramref name="archivePath"/>.</summary>
-    public async Task RepackAsync(string archivePath, string scratchFolder, string gzipTool, ProcessRunner runner, CancellationToken cancellationToken)
+    public async Task RepackAsync(string archivePath, string gzipTool, ProcessRunner runner, CancellationToken cancellationToken)
     {
         // Written beside the sources first, so that a failure leaves the archive as it was.
-        string repacked = Path.Combine(scratchFolder, "vendored.tar.gz");
+        string repacked = Path.Combine(_scratchFolder, "vendored.tar.gz");
         var request = new ArchiveRequest(Root, BaseName, Date, repacked, ImmutableArray<string>.Empty, gzipTool);
         await ReproducibleArchive.CreateAsync(request, runner, cancellationToken).ConfigureAwait(false);
         File.Move(repacked, archivePath, overwrite: true);

@@ -27,7 +27,7 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
         request.Log.Message($"Vendoring the dependencies of {archiveName} with {ToolName}");
         UnpackedSources sources = await UnpackedSources.UnpackAsync(request.ArchivePath, request.ScratchFolder, request.BaseName, cancellationToken).ConfigureAwait(false);
         await VendorAsync(sources, request, cancellationToken).ConfigureAwait(false);
-        await sources.RepackAsync(request.ArchivePath, request.ScratchFolder, request.Tools.Gzip, request.Runner, cancellationToken).ConfigureAwait(false);
+        await sources.RepackAsync(request.ArchivePath, request.Tools.Gzip, request.Runner, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>True when the archive already holds what <see cref="RunAsync"/> would add.</summary>

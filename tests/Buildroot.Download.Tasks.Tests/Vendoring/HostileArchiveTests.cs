@@ -43,6 +43,20 @@ public sealed class HostileArchiveTests : IDisposable
             .ShouldBe(["archives", "dl", "outside", "scratch-1"]);
     }
 
+    [Fact]
+    public async Task An_archive_without_a_single_top_folder_is_refused_with_BRDL0505()
+    {
+        string archive = SourceArchives.Write(
+            _scenario.Root.Combine("archives", "flat.tar.gz"),
+            SourceArchives.FileEntry("Cargo.toml", "[package]\nname = \"foo\"\n"),
+            SourceArchives.FileEntry("src/main.rs", "fn main() {}\n"));
+
+        var error = await Should.ThrowAsync<BrdlException>(() => _scenario.RunAsync(archive, VendoringScenario.Package("cargo")));
+
+        error.Code.ShouldBe(MessageCodes.ArchiveWithoutSingleTopFolder);
+        error.Message.ShouldContain("Cargo.toml, src");
+    }
+
     /// <summary>
     /// The scratch folder is <c>&lt;root&gt;/scratch-1</c> and the archive is unpacked in a folder
     /// below it, so <c>foo-1.0/../../../outside</c> is <c>&lt;root&gt;/outside</c>.

@@ -8,13 +8,13 @@ public sealed class PostProcessCatalogTests
     [Fact]
     public void Cargo_and_go_name_their_post_processes()
     {
-        PostProcessCatalog.For("cargo").ShouldBeOfType<CargoPostProcess>();
-        PostProcessCatalog.For("go").ShouldBeOfType<GoPostProcess>();
+        PostProcessCatalog.Get("cargo").ShouldBeOfType<CargoPostProcess>();
+        PostProcessCatalog.Get("go").ShouldBeOfType<GoPostProcess>();
     }
 
     [Fact]
     public void Another_name_is_error_BRDL0009()
     {
-        Should.Throw<BrdlException>(() => PostProcessCatalog.For("npm")).Code.ShouldBe(MessageCodes.UnknownPostProcess);
+        Should.Throw<BrdlException>(() => PostProcessCatalog.Get("npm")).Code.ShouldBe(MessageCodes.UnknownPostProcess);
     }
 }

@@ -55,7 +55,7 @@ internal sealed class VendoringScenario : IDisposable
     {
         string scratch = Root.Combine($"scratch-{Interlocked.Increment(ref _runs)}");
         Directory.CreateDirectory(scratch);
-        return PostProcessCatalog.For(package.DownloadPostProcess!).RunAsync(
+        return PostProcessCatalog.Get(package.DownloadPostProcess!).RunAsync(
             new PostProcessRequest
             {
                 ArchivePath = archive,
