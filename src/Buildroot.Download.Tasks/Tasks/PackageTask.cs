@@ -89,7 +89,7 @@ public abstract class PackageTask : BuildrootTask
             ForceCheckHashes = ForceCheckHashes,
             Offline = Offline,
             Quiet = Quiet,
-            Parallelism = Parallelism > 0 ? Parallelism : Math.Max(2, Environment.ProcessorCount * 2),
+            Parallelism = Parallelism > 0 ? Parallelism : DownloadSettings.DefaultParallelism,
             GoProxy = Blank(GoProxy),
             Tools = new ToolPaths
             {
