@@ -126,7 +126,7 @@ public abstract class PackageTask : BuildrootTask
                 PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), BaseDirectoryOf(item));
                 if (!names.Add(spec.Name))
                 {
-                    throw new BrdlException(MessageCodes.InvalidPackageName, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
+                    throw new BrdlException(MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
                 }
 
                 specs.Add(spec);
