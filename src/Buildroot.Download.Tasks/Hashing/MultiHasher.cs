@@ -47,16 +47,6 @@ internal sealed class MultiHasher : IDisposable
             pair => Convert.ToHexString(pair.Value.Finish()).ToLowerInvariant(),
             StringComparer.Ordinal);
 
-    /// <summary>Reads <paramref name="path"/> once and returns its digests for <paramref name="algorithms"/>.</summary>
-    public static async Task<ImmutableDictionary<string, string>> HashFileAsync(
-        string path,
-        IEnumerable<string> algorithms,
-        CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return await HashStreamAsync(stream, algorithms, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Reads <paramref name="stream"/> to its end once and returns its digests for <paramref name="algorithms"/>.</summary>
     public static async Task<ImmutableDictionary<string, string>> HashStreamAsync(
         Stream stream,
