@@ -83,7 +83,11 @@ internal sealed record PackageSpec
     /// The name without a <c>host-</c> prefix, as Buildroot's <c>RAWNAME</c>: what a git cache
     /// or a mirror folder is named after.
     /// </summary>
-    public string RawName => Name.StartsWith("host-", StringComparison.Ordinal) ? Name["host-".Length..] : Name;
+    public string RawName => RawNameOf(Name);
+
+    /// <summary><see cref="RawName"/> of a package called <paramref name="name"/>.</summary>
+    public static string RawNameOf(string name) =>
+        name.StartsWith("host-", StringComparison.Ordinal) ? name["host-".Length..] : name;
 
     /// <summary>
     /// Methods whose archives are not reproducible: Buildroot never checks their hashes
