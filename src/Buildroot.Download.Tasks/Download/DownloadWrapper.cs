@@ -280,7 +280,7 @@ internal sealed class DownloadWrapper
             // DlOpts are options for the package's own tool (git, scp, …); a mirror is fetched
             // as a plain file by another backend, which would not understand them.
             DlOpts = uri.IsMirror ? ImmutableArray<string>.Empty : package.DlOpts,
-            WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(MultiHasher.IsSupported).Distinct().ToImmutableArray(),
+            WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct().ToImmutableArray(),
             Tools = _settings.Tools,
             Runner = _services.Runner,
             Log = Log,

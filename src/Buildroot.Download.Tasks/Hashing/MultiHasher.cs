@@ -29,8 +29,6 @@ internal sealed class MultiHasher : IDisposable
         }
     }
 
-    /// <summary>Whether this hasher computes <paramref name="algorithm"/>: exactly the algorithms check-hash knows.</summary>
-    public static bool IsSupported(string algorithm) => HashAlgorithms.IsKnown(algorithm);
 
     public void Append(ReadOnlySpan<byte> data)
     {

@@ -123,7 +123,7 @@ public abstract class PackageTask : BuildrootTask
         {
             try
             {
-                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), BaseDirectoryOf(item));
+                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), ProjectDirectoryOf(item));
                 if (!names.Add(spec.Name))
                 {
                     throw new BrdlException(MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
@@ -151,10 +151,6 @@ public abstract class PackageTask : BuildrootTask
 
         return metadata;
     }
-
-    /// <summary>Relative hash file paths are relative to the project that declared the item.</summary>
-    private static string BaseDirectoryOf(ITaskItem item) =>
-        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
