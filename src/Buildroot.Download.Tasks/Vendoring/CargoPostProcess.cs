@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -23,7 +24,7 @@ internal sealed class CargoPostProcess : VendoringPostProcess
     protected override string ToolName => "cargo";
 
     public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
-        ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken);
+        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, VendorFolder, cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -27,17 +28,15 @@ internal sealed class GoPostProcess : VendoringPostProcess
 
     protected override string ToolName => "go";
 
-    public override async Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken)
-    {
-        if (await ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        // Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside its go.mod.
-        return SubdirOf(package) is { } subdir
-            && await ArchiveHoldsAsync(archivePath, $"{subdir}/{VendorFolder}", cancellationToken).ConfigureAwait(false);
-    }
+    /// <remarks>
+    /// Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside
+    /// its go.mod, so that is looked for too, in the same pass over the archive.
+    /// </remarks>
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
+        ArchiveReader.ContainsAnyUnderTopFolderAsync(
+            archivePath,
+            SubdirOf(package) is { } subdir ? [VendorFolder, $"{subdir}/{VendorFolder}"] : [VendorFolder],
+            cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {

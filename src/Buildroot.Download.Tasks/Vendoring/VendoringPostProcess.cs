@@ -69,10 +69,6 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
         }
     }
 
-    /// <summary>Whether <c>&lt;top&gt;/<paramref name="relativePath"/></c> is in the archive.</summary>
-    protected static Task<bool> ArchiveHoldsAsync(string archivePath, string relativePath, CancellationToken cancellationToken) =>
-        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, relativePath, cancellationToken);
-
     /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
     private static string LastLines(string text)
     {

@@ -90,6 +90,24 @@ public sealed class GoPostProcessTests : IDisposable
         File.ReadAllBytes(archive).ShouldBe(vendored);
     }
 
+    [Theory]
+    [InlineData("foo-1.0/vendor/modules.txt")]
+    [InlineData("foo-1.0/cmd/foo/vendor/modules.txt")]
+    public async Task An_archive_holding_vendor_at_its_top_or_beside_the_go_mod_of_its_go_subdir_is_left_unchanged(string vendoredFile)
+    {
+        string archive = SourceArchives.Write(
+            _scenario.Root.Combine("archives", "foo.tar.gz"),
+            SourceArchives.FileEntry("foo-1.0/cmd/foo/go.mod", $"module example.com/foo\n\nrequire {Greeting} v0.1.0\n"),
+            SourceArchives.FileEntry(vendoredFile, $"# {Greeting} v0.1.0\n"));
+        byte[] original = File.ReadAllBytes(archive);
+
+        // No proxy at all: go would fail if it ran.
+        await _scenario.RunAsync(archive, VendoringScenario.Package("go", goSubdir: "cmd/foo"), goProxy: "off");
+
+        File.ReadAllBytes(archive).ShouldBe(original);
+        _scenario.Log.Details.ShouldContain(m => m.Contains("already holds its vendored dependencies"), _scenario.Log.Transcript);
+    }
+
     [RequiresToolsFact("go", "tar", "gzip")]
     public async Task A_package_without_go_mod_fails_with_BRDL0502()
     {
