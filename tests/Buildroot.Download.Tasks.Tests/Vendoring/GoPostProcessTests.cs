@@ -3,7 +3,6 @@ using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Tests.Infrastructure;
 using Buildroot.Download.Tasks.Tests.Vendoring.Fixtures;
 using Buildroot.Download.Tasks.TestUtilities;
-using Buildroot.Download.Tasks.Vendoring;
 
 namespace Buildroot.Download.Tasks.Tests.Vendoring;
 
@@ -149,10 +148,19 @@ public sealed class GoPostProcessTests : IDisposable
         SourceArchives.ReadEntries(archive).ShouldContain(e => e.Name == "foo-1.0/vendor/modules.txt");
     }
 
-    [Fact]
-    public void The_configured_proxy_wins_over_the_environment()
+    [RequiresToolsFact("go", "tar", "gzip")]
+    public async Task The_configured_proxy_wins_over_the_environments_GOPROXY()
     {
-        GoPostProcess.EffectiveGoProxy("https://goproxy.example.com").ShouldBe("https://goproxy.example.com");
+        string archive = PackModule("foo-1.0", [Greeting]);
+        string output = _scenario.Root.Combine("out.tar.gz");
+
+        // A process of its own, so that its GOPROXY can differ from this one's: with "off", go would fail.
+        ProbeResult result = (await VendorProbe.WaitAllAsync(
+            [VendorProbe.Start("go", archive, _scenario.DownloadDirectory, output, goProxy: _proxy.Url, environment: new Dictionary<string, string?> { ["GOPROXY"] = "off" })])).Single();
+
+        result.ExitCode.ShouldBe(0, result.Output);
+        result.Output.ShouldContain($"GOPROXY={_proxy.Url}");
+        SourceArchives.ReadEntries(output).ShouldContain(e => e.Name == "foo-1.0/vendor/modules.txt");
     }
 
     private string PackModule(string topFolder, string[] dependencies)
