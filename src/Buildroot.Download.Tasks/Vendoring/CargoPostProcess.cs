@@ -17,9 +17,9 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class CargoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "VENDOR";
+    private const string VendorFolder = "VENDOR";
 
-    public static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
+    private static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
 
     protected override string ToolName => "cargo";
 

@@ -16,12 +16,12 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class GoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "vendor";
+    private const string VendorFolder = "vendor";
 
-    public static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
+    private static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
 
     /// <summary>GOPROXY: the configured value (<c>BuildrootGoProxy</c>), else the environment's, else <c>direct</c>.</summary>
-    public static string EffectiveGoProxy(string? configured) =>
+    private static string EffectiveGoProxy(string? configured) =>
         !string.IsNullOrEmpty(configured) ? configured
         : Environment.GetEnvironmentVariable("GOPROXY") is { Length: > 0 } inherited ? inherited
         : "direct";
