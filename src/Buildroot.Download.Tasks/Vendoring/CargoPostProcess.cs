@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -16,14 +17,14 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class CargoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "VENDOR";
+    private const string VendorFolder = "VENDOR";
 
-    public static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
+    private static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
 
     protected override string ToolName => "cargo";
 
     public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
-        ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken);
+        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, VendorFolder, cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -15,29 +16,27 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class GoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "vendor";
+    private const string VendorFolder = "vendor";
 
-    public static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
+    private static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
 
     /// <summary>GOPROXY: the configured value (<c>BuildrootGoProxy</c>), else the environment's, else <c>direct</c>.</summary>
-    public static string EffectiveGoProxy(string? configured) =>
+    private static string EffectiveGoProxy(string? configured) =>
         !string.IsNullOrEmpty(configured) ? configured
         : Environment.GetEnvironmentVariable("GOPROXY") is { Length: > 0 } inherited ? inherited
         : "direct";
 
     protected override string ToolName => "go";
 
-    public override async Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken)
-    {
-        if (await ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        // Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside its go.mod.
-        return SubdirOf(package) is { } subdir
-            && await ArchiveHoldsAsync(archivePath, $"{subdir}/{VendorFolder}", cancellationToken).ConfigureAwait(false);
-    }
+    /// <remarks>
+    /// Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside
+    /// its go.mod, so that is looked for too, in the same pass over the archive.
+    /// </remarks>
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
+        ArchiveReader.ContainsAnyUnderTopFolderAsync(
+            archivePath,
+            SubdirOf(package) is { } subdir ? [VendorFolder, $"{subdir}/{VendorFolder}"] : [VendorFolder],
+            cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {

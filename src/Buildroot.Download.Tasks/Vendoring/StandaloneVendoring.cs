@@ -64,7 +64,7 @@ internal static class StandaloneVendoring
             string workingCopy = Path.Combine(scratch, Path.GetFileName(request.ArchivePath));
             File.Copy(request.ArchivePath, workingCopy);
 
-            await postProcess.RunAsync(
+            await postProcess.VendorArchiveAsync(
                 new PostProcessRequest
                 {
                     ArchivePath = workingCopy,
