@@ -13,11 +13,11 @@ internal sealed record PackageSpec
     /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
     public required string Name { get; init; }
 
-    /// <summary><c>FOO_VERSION</c> as given; for VCS methods the changeset.</summary>
+    /// <summary>
+    /// <c>FOO_VERSION</c> as given, unsanitized (Buildroot's <c>FOO_DL_VERSION</c>): shown in
+    /// messages and, for VCS methods, handed to the backend as the changeset.
+    /// </summary>
     public required string Version { get; init; }
-
-    /// <summary><c>FOO_DL_VERSION</c>: the unsanitized version handed to the backend.</summary>
-    public required string DlVersion { get; init; }
 
     /// <summary>The version with <c>/</c>, <c>:</c> and spaces replaced by <c>_</c>, for file and folder names.</summary>
     public required string SanitizedVersion { get; init; }

@@ -68,7 +68,6 @@ internal static class PackageSpecFactory
         {
             Name = name,
             Version = dlVersion,
-            DlVersion = dlVersion,
             SanitizedVersion = sanitizedVersion,
             Site = site,
             SiteMethod = method,

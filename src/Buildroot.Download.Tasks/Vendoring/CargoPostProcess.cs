@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -23,12 +22,12 @@ internal sealed class CargoPostProcess : VendoringPostProcess
 
     protected override string ToolName => "cargo";
 
-    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken) =>
         ArchiveReader.ContainsUnderTopFolderAsync(archivePath, VendorFolder, cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {
-        string manifestSetting = string.IsNullOrEmpty(request.Package.CargoManifest) ? "Cargo.toml" : request.Package.CargoManifest;
+        string manifestSetting = string.IsNullOrEmpty(request.Settings.CargoManifest) ? "Cargo.toml" : request.Settings.CargoManifest;
         string manifest = sources.Resolve(manifestSetting, "CargoManifest");
         if (!File.Exists(manifest))
         {

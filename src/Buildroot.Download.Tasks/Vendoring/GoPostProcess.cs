@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -32,15 +31,15 @@ internal sealed class GoPostProcess : VendoringPostProcess
     /// Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside
     /// its go.mod, so that is looked for too, in the same pass over the archive.
     /// </remarks>
-    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken) =>
         ArchiveReader.ContainsAnyUnderTopFolderAsync(
             archivePath,
-            SubdirOf(package) is { } subdir ? [VendorFolder, $"{subdir}/{VendorFolder}"] : [VendorFolder],
+            SubdirOf(settings) is { } subdir ? [VendorFolder, $"{subdir}/{VendorFolder}"] : [VendorFolder],
             cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {
-        string? subdir = SubdirOf(request.Package);
+        string? subdir = SubdirOf(request.Settings);
         string moduleFolder = subdir is null ? sources.Root : sources.Resolve(subdir, "GoSubdir");
         if (!File.Exists(Path.Combine(moduleFolder, "go.mod")))
         {
@@ -78,6 +77,6 @@ internal sealed class GoPostProcess : VendoringPostProcess
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static string? SubdirOf(PackageSpec package) =>
-        package.GoSubdir?.Replace('\\', '/').Trim('/') is { Length: > 0 } subdir && subdir != "." ? subdir : null;
+    private static string? SubdirOf(VendoringSettings settings) =>
+        settings.GoSubdir?.Replace('\\', '/').Trim('/') is { Length: > 0 } subdir && subdir != "." ? subdir : null;
 }

@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -17,7 +16,7 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
 
     public async Task RunAsync(PostProcessRequest request, CancellationToken cancellationToken)
     {
-        if (await IsAlreadyVendoredAsync(request.ArchivePath, request.Package, cancellationToken).ConfigureAwait(false))
+        if (await IsAlreadyVendoredAsync(request.ArchivePath, request.Settings, cancellationToken).ConfigureAwait(false))
         {
             request.Log.Detail($"{Path.GetFileName(request.ArchivePath)} already holds its vendored dependencies; it is left as it is.");
             return;
@@ -27,7 +26,7 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
     }
 
     /// <summary>True when the archive already holds what <see cref="RunAsync"/> would add.</summary>
-    public abstract Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken);
+    public abstract Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken);
 
     /// <summary>
     /// Unpacks, vendors and repacks over the archive, without asking <see cref="IsAlreadyVendoredAsync"/>

@@ -310,7 +310,6 @@ public sealed class DownloadWrapperTests : IDisposable
         {
             Name = "zlib",
             Version = "1.3.1",
-            DlVersion = "1.3.1",
             SanitizedVersion = "1.3.1",
             Site = _server.BaseUri,
             SiteMethod = "wget",
