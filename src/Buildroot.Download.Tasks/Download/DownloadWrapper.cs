@@ -196,7 +196,7 @@ internal sealed class DownloadWrapper
         }
         finally
         {
-            DeleteScratch(scratch);
+            ScratchCleanup.Delete(scratch);
         }
     }
 
@@ -286,20 +286,6 @@ internal sealed class DownloadWrapper
             Log = Log,
         };
 
-    private static void DeleteScratch(string scratch)
-    {
-        try
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: it is in the build's own folder, never in the download folder.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 
     /// <summary>
     /// When every site gave the same definite answer, served wrong bytes or did not have the

@@ -1,8 +1,11 @@
 using System.Runtime.Versioning;
 
-namespace Buildroot.Download.Tasks.Vendoring;
+namespace Buildroot.Download.Tasks.Infrastructure;
 
-/// <summary>Deletes a scratch folder, read-only folders (Go leaves some) included; best effort.</summary>
+/// <summary>
+/// Deletes a scratch folder, read-only folders (Go and git leave some) included; best effort,
+/// since a scratch folder is never in the download folder and a leftover is harmless.
+/// </summary>
 internal static class ScratchCleanup
 {
     public static void Delete(string folder)
@@ -23,7 +26,7 @@ internal static class ScratchCleanup
         }
         catch (IOException)
         {
-            // A leftover in the temp folder is harmless; failing the build over it is not.
+            // A leftover scratch folder is harmless; failing the build over it is not.
         }
         catch (UnauthorizedAccessException)
         {
