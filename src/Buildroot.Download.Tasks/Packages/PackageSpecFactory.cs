@@ -85,8 +85,8 @@ internal static class PackageSpecFactory
             GitLfs = values.Boolean(PackageMetadata.GitLfs, whenEmpty: false),
             SvnExternals = values.Boolean(PackageMetadata.SvnExternals, whenEmpty: false),
             DownloadPostProcess = postProcess,
-            CargoManifest = PathInArchive(values, PackageMetadata.CargoManifest, postProcess, "cargo") ?? (postProcess == "cargo" ? "Cargo.toml" : null),
-            GoSubdir = PathInArchive(values, PackageMetadata.GoSubdir, postProcess, "go"),
+            CargoManifest = PathInArchive(values, PackageMetadata.CargoManifest, postProcess, PostProcessNames.Cargo) ?? (postProcess == PostProcessNames.Cargo ? "Cargo.toml" : null),
+            GoSubdir = PathInArchive(values, PackageMetadata.GoSubdir, postProcess, PostProcessNames.Go),
             License = values.Get(PackageMetadata.License),
             LicenseFiles = values.Get(PackageMetadata.LicenseFiles),
             Redistribute = values.Boolean(PackageMetadata.Redistribute, whenEmpty: true),
@@ -126,8 +126,8 @@ internal static class PackageSpecFactory
         return given?.ToLowerInvariant() switch
         {
             null => null,
-            "cargo" => "cargo",
-            "go" => "go",
+            PostProcessNames.Cargo => PostProcessNames.Cargo,
+            PostProcessNames.Go => PostProcessNames.Go,
             _ => throw values.Error(MessageCodes.UnknownPostProcess, PackageMetadata.DownloadPostProcess, given, "is not a post-process; use cargo or go, or leave it empty"),
         };
     }

@@ -58,8 +58,8 @@ internal static class SiteMethods
     /// <summary>The same for the vendoring post-processes: <c>-cargo6</c>, <c>-go2</c>.</summary>
     public static string PostProcessFormatSuffix(string? postProcess) => postProcess switch
     {
-        "cargo" => "-cargo6",
-        "go" => "-go2",
+        PostProcessNames.Cargo => "-cargo6",
+        PostProcessNames.Go => "-go2",
         _ => string.Empty,
     };
 }

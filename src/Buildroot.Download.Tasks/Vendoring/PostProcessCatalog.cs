@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Packages;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Vendoring;
@@ -8,8 +9,8 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </summary>
 internal static class PostProcessCatalog
 {
-    public const string Cargo = "cargo";
-    public const string Go = "go";
+    public const string Cargo = PostProcessNames.Cargo;
+    public const string Go = PostProcessNames.Go;
 
     private static readonly CargoPostProcess CargoInstance = new();
     private static readonly GoPostProcess GoInstance = new();

@@ -59,8 +59,8 @@ internal sealed class ManifestPackageMapper
     {
         string? postProcess = _declaration.Infrastructure switch
         {
-            "cargo" => "cargo",
-            "golang" => "go",
+            "cargo" => PostProcessNames.Cargo,
+            "golang" => PostProcessNames.Go,
             _ => null,
         };
         if (postProcess is null)
@@ -71,7 +71,7 @@ internal sealed class ManifestPackageMapper
         _metadata[PackageMetadata.DownloadPostProcess] = postProcess;
         if (Read("SUBDIR", inherited: true, essential: true, metadata: null) is var (_, subdir) && subdir.Trim() is { Length: > 0 } folder)
         {
-            if (postProcess == "cargo")
+            if (postProcess == PostProcessNames.Cargo)
             {
                 _metadata[PackageMetadata.CargoManifest] = $"{folder}/Cargo.toml";
             }
