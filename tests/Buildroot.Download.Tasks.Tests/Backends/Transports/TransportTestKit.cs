@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.TestUtilities;
@@ -72,12 +71,6 @@ internal static class TransportTestKit
         }
     }
 
-    public static string DigestOfFileByCoreutils(string tool, string path)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(tool, [path]) { RedirectStandardOutput = true })!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0);
-        return output.Split(' ')[0];
-    }
+    public static string DigestOfFileByCoreutils(string tool, string path) =>
+        ReferenceTool.Run(tool, [path], Path.GetDirectoryName(path)!).Split(' ')[0];
 }
