@@ -102,7 +102,7 @@ public sealed class GitBackendTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, "feature/x", baseName: "pkg-feature_x");
 
-        (await TarListing.NamesAsync(archive)).ShouldAllBe(name => name.StartsWith("pkg-feature_x/", StringComparison.Ordinal));
+        TarListing.Names(archive).ShouldAllBe(name => name.StartsWith("pkg-feature_x/", StringComparison.Ordinal));
         (await ReadFromArchiveAsync(archive, "pkg-feature_x/file")).ShouldBe("feature x\n");
     }
 
@@ -158,7 +158,7 @@ public sealed class GitBackendTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, v2);
 
-        (await TarListing.NamesAsync(archive)).ShouldBe([$"pkg-{v2}/file"]);
+        TarListing.Names(archive).ShouldBe([$"pkg-{v2}/file"]);
         (await ReadFromArchiveAsync(archive, $"pkg-{v2}/file")).ShouldBe("two\n");
     }
 
@@ -262,7 +262,7 @@ public sealed class GitBackendTests : IDisposable
     private static async Task<string> ReadFromArchiveAsync(string archive, string entry)
     {
         string folder = Path.Combine(Path.GetDirectoryName(archive)!, "extracted-" + Guid.NewGuid().ToString("N")[..8]);
-        await TarListing.ExtractAsync(archive, folder);
+        TarListing.Extract(archive, folder);
         return await File.ReadAllTextAsync(Path.Combine(folder, entry));
     }
 
