@@ -41,7 +41,6 @@ public class DownloadBenchmarks
             {
                 Name = name,
                 Version = "1.0",
-                DlVersion = "1.0",
                 SanitizedVersion = "1.0",
                 Site = _server.BaseUri,
                 SiteMethod = "wget",

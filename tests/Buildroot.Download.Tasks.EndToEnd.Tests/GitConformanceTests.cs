@@ -77,7 +77,7 @@ public sealed class GitConformanceTests(PackedPackage package, ITestOutputHelper
     private static void WriteProject(EndToEndProject project, IReadOnlyList<GitConformanceCase> cases)
     {
         string remotes = Path.Combine(project.Root, "remote");
-        CopyFolder(Path.Combine(GitConformanceCase.Folder, "remote"), remotes);
+        GitConformanceCase.CopyRemotes(remotes);
         var items = new List<string>();
         foreach (GitConformanceCase c in cases)
         {
@@ -136,19 +136,5 @@ public sealed class GitConformanceTests(PackedPackage package, ITestOutputHelper
         return Directory.Exists(folder)
             ? Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Where(name => name is not (".lock" or "git" or "git.readme"))
             : [];
-    }
-
-    private static void CopyFolder(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (string file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
-        }
-
-        foreach (string folder in Directory.EnumerateDirectories(source))
-        {
-            CopyFolder(folder, Path.Combine(destination, Path.GetFileName(folder)));
-        }
     }
 }

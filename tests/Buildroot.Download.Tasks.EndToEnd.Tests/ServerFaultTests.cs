@@ -9,21 +9,45 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests;
 public sealed class ServerFaultTests(PackedPackage package, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Server_error_once_does_not_fail_the_build_when_another_uri_serves_the_file()
+    public async Task Server_error_once_is_tried_again_on_the_same_uri_without_a_warning_or_the_backup_site()
     {
         using var server = new LoopbackHttpServer();
         byte[] tarball = Payloads.Bytes("zlib-1.3.1");
         server.Serve("/upstream/zlib-1.3.1.tar.gz", tarball);
         server.Serve("/backup/zlib-1.3.1.tar.gz", tarball);
         server.Misbehave("/upstream/zlib-1.3.1.tar.gz", LoopbackHttpServer.Fault.ServerError);
-        using var project = new EndToEndProject(package, output, "error500");
-        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
-        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}/upstream" HashFiles="zlib.hash" />""");
+        using EndToEndProject project = ZlibProject("error500", server, tarball);
 
         BuildResult result = await project.BuildAsync($"-p:BuildrootBackupSite={server.BaseUri}/backup");
 
+        // A 500 is worth another try (wget -t 3): the user sees a plain success, not a failed URI.
         result.ShouldSucceed();
+        result.WarningCodes.ShouldBeEmpty(result.ToString());
         File.ReadAllBytes(project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz")).ShouldBe(tarball);
+        server.Requests.Where(r => r.Method == "GET").Select(r => r.Path).ShouldBe(
+        [
+            "/upstream/zlib-1.3.1.tar.gz",
+            "/upstream/zlib-1.3.1.tar.gz",
+        ]);
+    }
+
+    [Fact]
+    public async Task Server_failing_every_try_is_a_BRDL0104_warning_and_the_backup_site_serves_the_file()
+    {
+        using var server = new LoopbackHttpServer();
+        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
+        server.Serve("/upstream/zlib-1.3.1.tar.gz", tarball);
+        server.Serve("/backup/zlib-1.3.1.tar.gz", tarball);
+        server.Misbehave("/upstream/zlib-1.3.1.tar.gz", LoopbackHttpServer.Fault.ServerError, times: 3);
+        using EndToEndProject project = ZlibProject("error500x3", server, tarball);
+
+        BuildResult result = await project.BuildAsync($"-p:BuildrootBackupSite={server.BaseUri}/backup");
+
+        result.ShouldSucceed().ShouldWarn("BRDL0104");
+        result.LinesWith("BRDL0104").ShouldContain(line => line.Contains("/upstream/zlib-1.3.1.tar.gz", StringComparison.Ordinal) && line.Contains("500", StringComparison.Ordinal), result.ToString());
+        File.ReadAllBytes(project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz")).ShouldBe(tarball);
+        server.RequestCount("/upstream/zlib-1.3.1.tar.gz").ShouldBe(3);
+        server.RequestCount("/backup/zlib-1.3.1.tar.gz").ShouldBe(1);
     }
 
     [Fact]
@@ -53,9 +77,7 @@ public sealed class ServerFaultTests(PackedPackage package, ITestOutputHelper ou
         server.Serve("/primary/zlib/zlib-1.3.1.tar.gz", tarball);
         server.Serve("/upstream/zlib-1.3.1.tar.gz", tarball);
         server.Misbehave("/primary/zlib/zlib-1.3.1.tar.gz", LoopbackHttpServer.Fault.WrongBytes);
-        using var project = new EndToEndProject(package, output, "wrongbytes");
-        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
-        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}/upstream" HashFiles="zlib.hash" />""");
+        using EndToEndProject project = ZlibProject("wrongbytes", server, tarball);
 
         BuildResult result = await project.BuildAsync($"-p:BuildrootPrimarySite={server.BaseUri}/primary");
 
@@ -82,5 +104,14 @@ public sealed class ServerFaultTests(PackedPackage package, ITestOutputHelper ou
 
         result.ShouldFailWith("BRDL0101");
         project.FilesInDownloadFolder().ShouldBeEmpty();
+    }
+
+    /// <summary>A project with zlib 1.3.1 from <c>/upstream</c> of <paramref name="server"/>, hashed as <paramref name="tarball"/>.</summary>
+    private EndToEndProject ZlibProject(string name, LoopbackHttpServer server, byte[] tarball)
+    {
+        var project = new EndToEndProject(package, output, name);
+        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
+        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}/upstream" HashFiles="zlib.hash" />""");
+        return project;
     }
 }

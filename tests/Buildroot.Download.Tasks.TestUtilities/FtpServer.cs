@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace Buildroot.Download.Tasks.TestUtilities;
 
 /// <summary>
@@ -14,10 +10,8 @@ public sealed class FtpServer : IDisposable
 {
     public const string VsftpdPath = "/usr/sbin/vsftpd";
 
-    private static readonly TimeSpan StartTimeLimit = TimeSpan.FromSeconds(10);
-
     private readonly TemporaryFolder _folder = new("ftpd");
-    private readonly Process _vsftpd;
+    private readonly LoopbackServerProcess _vsftpd;
 
     public FtpServer()
     {
@@ -25,23 +19,7 @@ public sealed class FtpServer : IDisposable
         {
             Root = _folder.Combine("root");
             Directory.CreateDirectory(Root);
-            for (int attempt = 1; ; attempt++)
-            {
-                Port = FindFreePort();
-                Process vsftpd = Start(WriteConfig());
-                if (WaitUntilAnswering(vsftpd))
-                {
-                    _vsftpd = vsftpd;
-                    break;
-                }
-
-                // Most likely someone took the port between our probe and vsftpd's bind.
-                Stop(vsftpd);
-                if (attempt == 3)
-                {
-                    throw new InvalidOperationException($"vsftpd did not start on port {Port}: {vsftpd.StandardError.ReadToEnd()}\n{Log}");
-                }
-            }
+            _vsftpd = LoopbackServerProcess.Start(VsftpdPath, port => [WriteConfig(port)]);
         }
         catch
         {
@@ -50,7 +28,7 @@ public sealed class FtpServer : IDisposable
         }
     }
 
-    public int Port { get; }
+    public int Port => _vsftpd.Port;
 
     /// <summary><c>ftp://127.0.0.1:&lt;port&gt;</c>, without a trailing slash.</summary>
     public string BaseUri => $"ftp://127.0.0.1:{Port}";
@@ -83,22 +61,9 @@ public sealed class FtpServer : IDisposable
 
     public void Dispose()
     {
-        Stop(_vsftpd);
+        // Kills vsftpd with the process it forks for each connection.
         _vsftpd.Dispose();
         _folder.Dispose();
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            // vsftpd forks a process per connection: stop them all.
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
     }
 
     private static string ReadShared(string path)
@@ -108,21 +73,12 @@ public sealed class FtpServer : IDisposable
         return reader.ReadToEnd();
     }
 
-    private static int FindFreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
-    private string WriteConfig() =>
+    private string WriteConfig(int port) =>
         _folder.WriteFile("vsftpd.conf", $"""
             listen=YES
             listen_ipv6=NO
             listen_address=127.0.0.1
-            listen_port={Port}
+            listen_port={port}
             background=NO
             run_as_launching_user=YES
             seccomp_sandbox=NO
@@ -138,48 +94,4 @@ public sealed class FtpServer : IDisposable
             log_ftp_protocol=YES
             vsftpd_log_file={LogPath}
             """ + "\n");
-
-    private static Process Start(string config)
-    {
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo(VsftpdPath)
-            {
-                ArgumentList = { config },
-                RedirectStandardInput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        process.Start();
-        process.StandardInput.Close();
-        return process;
-    }
-
-    /// <summary>Ready when it greets a client with <c>220</c>.</summary>
-    private bool WaitUntilAnswering(Process vsftpd)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeLimit && !vsftpd.HasExited)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                client.ReceiveTimeout = 2000;
-                using var reader = new StreamReader(client.GetStream());
-                if (reader.ReadLine()?.StartsWith("220", StringComparison.Ordinal) == true)
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is SocketException or IOException)
-            {
-            }
-
-            Thread.Sleep(20);
-        }
-
-        return false;
-    }
 }

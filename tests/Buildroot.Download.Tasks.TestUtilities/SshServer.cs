@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Buildroot.Download.Tasks.TestUtilities;
 
@@ -28,11 +25,9 @@ public sealed class SshServer : IDisposable
     public const string SshdPath = "/usr/sbin/sshd";
 
     private const string PrivilegeSeparationFolder = "/run/sshd";
-    private static readonly TimeSpan StartTimeLimit = TimeSpan.FromSeconds(15);
 
     private readonly TemporaryFolder _folder = new("sshd");
-    private readonly ConcurrentQueue<string> _log = new();
-    private readonly Process _sshd;
+    private readonly LoopbackServerProcess _sshd;
 
     public SshServer()
     {
@@ -45,25 +40,7 @@ public sealed class SshServer : IDisposable
             File.Copy(UserKeyPath + ".pub", _folder.Combine("authorized_keys"));
             EnsurePrivilegeSeparationFolder();
 
-            // A free port can be taken by someone else between our probe and sshd's bind: try again then.
-            for (int attempt = 1; ; attempt++)
-            {
-                Port = FindFreePort();
-                string config = WriteConfig(hostKey);
-                Process sshd = StartSshd(config);
-                if (WaitUntilListening(sshd, out string? failure))
-                {
-                    _sshd = sshd;
-                    break;
-                }
-
-                sshd.Dispose();
-                _log.Clear();
-                if (attempt == 3 || failure?.Contains("Address already in use", StringComparison.Ordinal) != true)
-                {
-                    throw new InvalidOperationException($"sshd did not start: {failure}");
-                }
-            }
+            _sshd = LoopbackServerProcess.Start(SshdPath, port => ["-D", "-e", "-f", WriteConfig(hostKey, port)]);
         }
         catch
         {
@@ -74,7 +51,7 @@ public sealed class SshServer : IDisposable
 
     public string Host => "127.0.0.1";
 
-    public int Port { get; }
+    public int Port => _sshd.Port;
 
     /// <summary>The private key the server accepts (its public half is the only authorized key).</summary>
     public string UserKeyPath { get; }
@@ -101,7 +78,7 @@ public sealed class SshServer : IDisposable
     public string DlOptsText => string.Join(' ', DlOpts);
 
     /// <summary>What sshd printed (connections, authentication), for assertion messages.</summary>
-    public string Log => string.Join(Environment.NewLine, _log);
+    public string Log => _sshd.Output;
 
     /// <summary>
     /// A Buildroot <c>scp</c> site for an absolute <paramref name="folder"/>: <c>scp://127.0.0.1:/folder</c>
@@ -117,17 +94,7 @@ public sealed class SshServer : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            // The whole tree: the listener and any per-connection sshd child still serving a session.
-            _sshd.Kill(entireProcessTree: true);
-            _sshd.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
+        // Kills the listener with any per-connection sshd child still serving a session.
         _sshd.Dispose();
         _folder.Dispose();
     }
@@ -168,19 +135,10 @@ public sealed class SshServer : IDisposable
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
-    private static int FindFreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
-    private string WriteConfig(string hostKey) =>
+    private string WriteConfig(string hostKey, int port) =>
         _folder.WriteFile("sshd_config", $"""
             ListenAddress {Host}
-            Port {Port}
+            Port {port}
             HostKey {hostKey}
             AuthorizedKeysFile {_folder.Combine("authorized_keys")}
             PidFile {_folder.Combine("sshd.pid")}
@@ -193,65 +151,4 @@ public sealed class SshServer : IDisposable
             Subsystem sftp internal-sftp
             LogLevel INFO
             """ + "\n");
-
-    private Process StartSshd(string config)
-    {
-        var sshd = new Process
-        {
-            StartInfo = new ProcessStartInfo(SshdPath)
-            {
-                // sshd re-executes itself, so it must be started by absolute path.
-                ArgumentList = { "-D", "-e", "-f", config },
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        sshd.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _log.Enqueue(e.Data);
-            }
-        };
-        sshd.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _log.Enqueue(e.Data);
-            }
-        };
-        sshd.Start();
-        sshd.StandardInput.Close();
-        sshd.BeginErrorReadLine();
-        sshd.BeginOutputReadLine();
-        return sshd;
-    }
-
-    private bool WaitUntilListening(Process sshd, out string? failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeLimit)
-        {
-            if (_log.Any(line => line.StartsWith("Server listening on", StringComparison.Ordinal)))
-            {
-                failure = null;
-                return true;
-            }
-
-            if (sshd.HasExited)
-            {
-                sshd.WaitForExit(); // flushes the asynchronous readers
-                failure = $"sshd exited with code {sshd.ExitCode}: {Log}";
-                return false;
-            }
-
-            Thread.Sleep(20);
-        }
-
-        sshd.Kill(entireProcessTree: true);
-        failure = $"sshd was not listening after {StartTimeLimit.TotalSeconds} s: {Log}";
-        return false;
-    }
 }

@@ -72,21 +72,30 @@ internal static class ArchiveReader
     }
 
     /// <summary>True when the archive holds <c>&lt;top folder&gt;/<paramref name="relativePath"/></c> (a file or a folder) under its single top folder.</summary>
-    public static async Task<bool> ContainsUnderTopFolderAsync(string archivePath, string relativePath, CancellationToken cancellationToken)
+    public static Task<bool> ContainsUnderTopFolderAsync(string archivePath, string relativePath, CancellationToken cancellationToken) =>
+        ContainsAnyUnderTopFolderAsync(archivePath, [relativePath], cancellationToken);
+
+    /// <summary>
+    /// True when the archive holds any of <paramref name="relativePaths"/> under its single top
+    /// folder; one pass over the archive, however many paths are asked about.
+    /// </summary>
+    public static async Task<bool> ContainsAnyUnderTopFolderAsync(string archivePath, IReadOnlyCollection<string> relativePaths, CancellationToken cancellationToken)
     {
-        string[] wanted = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
+        string[][] wanted = relativePaths.Select(SignificantParts).ToArray();
         bool found = false;
         await ForEachEntryAsync(archivePath, entry =>
         {
             if (entry.EntryType != TarEntryType.GlobalExtendedAttributes)
             {
-                string[] parts = entry.Name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
-                found = parts.Length > wanted.Length && parts.AsSpan(1, wanted.Length).SequenceEqual(wanted);
+                string[] parts = SignificantParts(entry.Name);
+                found = wanted.Any(w => parts.Length > w.Length && parts.AsSpan(1, w.Length).SequenceEqual(w));
             }
 
             return Task.FromResult(!found);
         }, cancellationToken).ConfigureAwait(false);
         return found;
+
+        static string[] SignificantParts(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
     }
 
     /// <summary>Runs <paramref name="visit"/> on each entry in order; for a gzip-compressed or a plain tar.</summary>

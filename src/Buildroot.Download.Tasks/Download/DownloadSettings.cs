@@ -32,7 +32,10 @@ internal sealed record DownloadSettings
     public bool Quiet { get; init; }
 
     /// <summary>How many packages download at once; one package's files always go in order.</summary>
-    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+    public int Parallelism { get; init; } = DefaultParallelism;
+
+    /// <summary>Twice the cores: downloads mostly wait on the network or on external tools.</summary>
+    public static int DefaultParallelism => Math.Max(2, Environment.ProcessorCount * 2);
 
     public string? GoProxy { get; init; }
 

@@ -148,7 +148,7 @@ internal sealed class DownloadWrapper
                         ArchivePath = output,
                         ScratchFolder = Directory.CreateDirectory(Path.Combine(scratch, "post-process")).FullName,
                         DownloadDirectory = _folder.Root,
-                        Package = package,
+                        Settings = new Vendoring.VendoringSettings(package.CargoManifest, package.GoSubdir),
                         BaseName = package.BaseName,
                         GoProxy = _settings.GoProxy,
                         Tools = _settings.Tools,
@@ -268,7 +268,7 @@ internal sealed class DownloadWrapper
             FileName = file.FileName,
             OutputPath = output,
             ScratchFolder = scratch,
-            Changeset = package.DlVersion,
+            Changeset = package.Version,
             PackageDownloadFolder = _folder.PackageFolder(package),
             BaseName = package.BaseName,
             RawName = package.RawName,
@@ -280,7 +280,7 @@ internal sealed class DownloadWrapper
             // DlOpts are options for the package's own tool (git, scp, …); a mirror is fetched
             // as a plain file by another backend, which would not understand them.
             DlOpts = uri.IsMirror ? ImmutableArray<string>.Empty : package.DlOpts,
-            WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(MultiHasher.IsSupported).Distinct().ToImmutableArray(),
+            WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct().ToImmutableArray(),
             Tools = _settings.Tools,
             Runner = _services.Runner,
             Log = Log,

@@ -10,17 +10,6 @@ namespace Buildroot.Download.Tasks.Hashing;
 /// </summary>
 internal sealed class MultiHasher : IDisposable
 {
-    private static readonly ImmutableDictionary<string, HashAlgorithmName> Known =
-        new Dictionary<string, HashAlgorithmName>(StringComparer.Ordinal)
-        {
-            ["md5"] = HashAlgorithmName.MD5,
-            ["sha1"] = HashAlgorithmName.SHA1,
-            ["sha224"] = new("SHA224"),
-            ["sha256"] = HashAlgorithmName.SHA256,
-            ["sha384"] = HashAlgorithmName.SHA384,
-            ["sha512"] = HashAlgorithmName.SHA512,
-        }.ToImmutableDictionary(StringComparer.Ordinal);
-
     private readonly Dictionary<string, IDigest> _digests = new(StringComparer.Ordinal);
 
     /// <param name="algorithms">Algorithm names as in hash files (md5 … sha512); duplicates are computed once.</param>
@@ -28,19 +17,18 @@ internal sealed class MultiHasher : IDisposable
     {
         foreach (string algorithm in algorithms.Distinct(StringComparer.Ordinal))
         {
+            if (!HashAlgorithms.IsKnown(algorithm))
+            {
+                throw new ArgumentException($"Unknown hash algorithm '{algorithm}'.", nameof(algorithms));
+            }
+
+            // .NET has no SHA-224; the others are named as in hash files, in upper case (MD5, SHA1, SHA256…).
             _digests[algorithm] = algorithm == "sha224"
                 ? new Sha224AsDigest(new Sha224Digest())
-                : new IncrementalDigest(IncrementalHash.CreateHash(
-                    Known.TryGetValue(algorithm, out HashAlgorithmName name)
-                        ? name
-                        : throw new ArgumentException($"Unknown hash algorithm '{algorithm}'.", nameof(algorithms))));
+                : new IncrementalDigest(IncrementalHash.CreateHash(new HashAlgorithmName(algorithm.ToUpperInvariant())));
         }
     }
 
-    /// <summary>The algorithm names check-hash accepts.</summary>
-    public static IReadOnlyCollection<string> SupportedAlgorithms => Known.Keys.ToArray();
-
-    public static bool IsSupported(string algorithm) => Known.ContainsKey(algorithm);
 
     public void Append(ReadOnlySpan<byte> data)
     {
@@ -56,16 +44,6 @@ internal sealed class MultiHasher : IDisposable
             pair => pair.Key,
             pair => Convert.ToHexString(pair.Value.Finish()).ToLowerInvariant(),
             StringComparer.Ordinal);
-
-    /// <summary>Reads <paramref name="path"/> once and returns its digests for <paramref name="algorithms"/>.</summary>
-    public static async Task<ImmutableDictionary<string, string>> HashFileAsync(
-        string path,
-        IEnumerable<string> algorithms,
-        CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return await HashStreamAsync(stream, algorithms, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Reads <paramref name="stream"/> to its end once and returns its digests for <paramref name="algorithms"/>.</summary>
     public static async Task<ImmutableDictionary<string, string>> HashStreamAsync(

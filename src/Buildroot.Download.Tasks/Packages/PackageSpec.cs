@@ -13,11 +13,11 @@ internal sealed record PackageSpec
     /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
     public required string Name { get; init; }
 
-    /// <summary><c>FOO_VERSION</c> as given; for VCS methods the changeset.</summary>
+    /// <summary>
+    /// <c>FOO_VERSION</c> as given, unsanitized (Buildroot's <c>FOO_DL_VERSION</c>): shown in
+    /// messages and, for VCS methods, handed to the backend as the changeset.
+    /// </summary>
     public required string Version { get; init; }
-
-    /// <summary><c>FOO_DL_VERSION</c>: the unsanitized version handed to the backend.</summary>
-    public required string DlVersion { get; init; }
 
     /// <summary>The version with <c>/</c>, <c>:</c> and spaces replaced by <c>_</c>, for file and folder names.</summary>
     public required string SanitizedVersion { get; init; }
@@ -83,7 +83,11 @@ internal sealed record PackageSpec
     /// The name without a <c>host-</c> prefix, as Buildroot's <c>RAWNAME</c>: what a git cache
     /// or a mirror folder is named after.
     /// </summary>
-    public string RawName => Name.StartsWith("host-", StringComparison.Ordinal) ? Name["host-".Length..] : Name;
+    public string RawName => RawNameOf(Name);
+
+    /// <summary><see cref="RawName"/> of a package called <paramref name="name"/>.</summary>
+    public static string RawNameOf(string name) =>
+        name.StartsWith("host-", StringComparison.Ordinal) ? name["host-".Length..] : name;
 
     /// <summary>
     /// Methods whose archives are not reproducible: Buildroot never checks their hashes

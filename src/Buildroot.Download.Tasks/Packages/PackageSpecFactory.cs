@@ -26,7 +26,7 @@ internal static class PackageSpecFactory
         }
 
         var values = new Values(name, metadata);
-        string rawName = name.StartsWith("host-", StringComparison.Ordinal) ? name["host-".Length..] : name;
+        string rawName = PackageSpec.RawNameOf(name);
 
         string? site = values.Get(PackageMetadata.Site);
         if (site is not null)
@@ -68,7 +68,6 @@ internal static class PackageSpecFactory
         {
             Name = name,
             Version = dlVersion,
-            DlVersion = dlVersion,
             SanitizedVersion = sanitizedVersion,
             Site = site,
             SiteMethod = method,

@@ -42,4 +42,11 @@ public abstract class BuildrootTask : Microsoft.Build.Utilities.Task, ICancelabl
     }
 
     internal abstract Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The folder relative paths in an item are relative to: the project that declared it (the
+    /// task itself runs from this package's .targets, which is the wrong base).
+    /// </summary>
+    internal static string ProjectDirectoryOf(ITaskItem item) =>
+        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 }

@@ -89,7 +89,7 @@ public abstract class PackageTask : BuildrootTask
             ForceCheckHashes = ForceCheckHashes,
             Offline = Offline,
             Quiet = Quiet,
-            Parallelism = Parallelism > 0 ? Parallelism : Math.Max(2, Environment.ProcessorCount * 2),
+            Parallelism = Parallelism > 0 ? Parallelism : DownloadSettings.DefaultParallelism,
             GoProxy = Blank(GoProxy),
             Tools = new ToolPaths
             {
@@ -123,10 +123,10 @@ public abstract class PackageTask : BuildrootTask
         {
             try
             {
-                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), BaseDirectoryOf(item));
+                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), ProjectDirectoryOf(item));
                 if (!names.Add(spec.Name))
                 {
-                    throw new BrdlException(MessageCodes.InvalidPackageName, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
+                    throw new BrdlException(MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
                 }
 
                 specs.Add(spec);
@@ -151,10 +151,6 @@ public abstract class PackageTask : BuildrootTask
 
         return metadata;
     }
-
-    /// <summary>Relative hash file paths are relative to the project that declared the item.</summary>
-    private static string BaseDirectoryOf(ITaskItem item) =>
-        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -109,10 +109,4 @@ public sealed class ReadBuildrootManifests : BuildrootTask
         return item;
     }
 
-    /// <summary>
-    /// Relative paths in an item are relative to the project that wrote it (not to this task's
-    /// .targets file, which is where <see cref="IBuildEngine.ProjectFileOfTaskNode"/> points).
-    /// </summary>
-    private static string ProjectDirectoryOf(ITaskItem item) =>
-        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 }

@@ -125,12 +125,6 @@ public sealed class VerifyHash : BuildrootTask
         }
     }
 
-    /// <summary>
-    /// Relative paths in an item are relative to the project that wrote it (not to this task's
-    /// .targets file, which is where <see cref="IBuildEngine.ProjectFileOfTaskNode"/> points).
-    /// </summary>
-    private static string ProjectDirectoryOf(ITaskItem item) =>
-        item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } folder ? folder : Directory.GetCurrentDirectory();
 
     private sealed record FileVerdict(
         ITaskItem Item,

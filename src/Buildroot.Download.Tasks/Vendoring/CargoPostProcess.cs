@@ -1,5 +1,5 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -16,18 +16,18 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class CargoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "VENDOR";
+    private const string VendorFolder = "VENDOR";
 
-    public static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
+    private static string CargoHome(string downloadDirectory) => Path.Combine(downloadDirectory, "br-cargo-home");
 
     protected override string ToolName => "cargo";
 
-    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken) =>
-        ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken);
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken) =>
+        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, VendorFolder, cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {
-        string manifestSetting = string.IsNullOrEmpty(request.Package.CargoManifest) ? "Cargo.toml" : request.Package.CargoManifest;
+        string manifestSetting = string.IsNullOrEmpty(request.Settings.CargoManifest) ? "Cargo.toml" : request.Settings.CargoManifest;
         string manifest = sources.Resolve(manifestSetting, "CargoManifest");
         if (!File.Exists(manifest))
         {

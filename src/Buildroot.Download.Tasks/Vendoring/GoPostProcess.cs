@@ -1,5 +1,5 @@
+using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -15,33 +15,31 @@ namespace Buildroot.Download.Tasks.Vendoring;
 /// </remarks>
 internal sealed class GoPostProcess : VendoringPostProcess
 {
-    public const string VendorFolder = "vendor";
+    private const string VendorFolder = "vendor";
 
-    public static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
+    private static string ModuleCache(string downloadDirectory) => Path.Combine(downloadDirectory, "go-mod-cache");
 
     /// <summary>GOPROXY: the configured value (<c>BuildrootGoProxy</c>), else the environment's, else <c>direct</c>.</summary>
-    public static string EffectiveGoProxy(string? configured) =>
+    private static string EffectiveGoProxy(string? configured) =>
         !string.IsNullOrEmpty(configured) ? configured
         : Environment.GetEnvironmentVariable("GOPROXY") is { Length: > 0 } inherited ? inherited
         : "direct";
 
     protected override string ToolName => "go";
 
-    public override async Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken)
-    {
-        if (await ArchiveHoldsAsync(archivePath, VendorFolder, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        // Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside its go.mod.
-        return SubdirOf(package) is { } subdir
-            && await ArchiveHoldsAsync(archivePath, $"{subdir}/{VendorFolder}", cancellationToken).ConfigureAwait(false);
-    }
+    /// <remarks>
+    /// Buildroot looks at the top folder only; a module in a subfolder keeps its vendor/ beside
+    /// its go.mod, so that is looked for too, in the same pass over the archive.
+    /// </remarks>
+    public override Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken) =>
+        ArchiveReader.ContainsAnyUnderTopFolderAsync(
+            archivePath,
+            SubdirOf(settings) is { } subdir ? [VendorFolder, $"{subdir}/{VendorFolder}"] : [VendorFolder],
+            cancellationToken);
 
     protected override async Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken)
     {
-        string? subdir = SubdirOf(request.Package);
+        string? subdir = SubdirOf(request.Settings);
         string moduleFolder = subdir is null ? sources.Root : sources.Resolve(subdir, "GoSubdir");
         if (!File.Exists(Path.Combine(moduleFolder, "go.mod")))
         {
@@ -79,6 +77,6 @@ internal sealed class GoPostProcess : VendoringPostProcess
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static string? SubdirOf(PackageSpec package) =>
-        package.GoSubdir?.Replace('\\', '/').Trim('/') is { Length: > 0 } subdir && subdir != "." ? subdir : null;
+    private static string? SubdirOf(VendoringSettings settings) =>
+        settings.GoSubdir?.Replace('\\', '/').Trim('/') is { Length: > 0 } subdir && subdir != "." ? subdir : null;
 }

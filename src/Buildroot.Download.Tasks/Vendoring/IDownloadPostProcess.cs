@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -26,7 +25,8 @@ internal sealed record PostProcessRequest
     /// <summary>The download dir's root: <c>br-cargo-home</c> and <c>go-mod-cache</c> live there.</summary>
     public required string DownloadDirectory { get; init; }
 
-    public required PackageSpec Package { get; init; }
+    /// <summary>The package settings the post-processes read.</summary>
+    public required VendoringSettings Settings { get; init; }
 
     /// <summary>
     /// The repacked archive's top folder (Buildroot's <c>BASENAME_RAW</c>, <c>&lt;name&gt;-&lt;version&gt;</c>);
@@ -43,3 +43,10 @@ internal sealed record PostProcessRequest
 
     public required IBuildLog Log { get; init; }
 }
+
+/// <summary>
+/// What of a package a post-process reads: where the Cargo manifest is (default
+/// <c>Cargo.toml</c>) and the folder holding <c>go.mod</c>, both relative to the archive's top
+/// folder. The standalone tasks take them as parameters; the wrapper from the package.
+/// </summary>
+internal sealed record VendoringSettings(string? CargoManifest, string? GoSubdir);

@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -43,9 +42,9 @@ internal static class StandaloneVendoring
             throw new BrdlException(MessageCodes.ArchiveToVendorMissing, $"The archive to vendor, {request.ArchivePath}, does not exist.");
         }
 
-        PackageSpec package = StandalonePackage(request);
+        var settings = new VendoringSettings(request.CargoManifest, request.GoSubdir);
         bool inPlace = string.Equals(Path.GetFullPath(request.ArchivePath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal);
-        if (await postProcess.IsAlreadyVendoredAsync(request.ArchivePath, package, cancellationToken).ConfigureAwait(false))
+        if (await postProcess.IsAlreadyVendoredAsync(request.ArchivePath, settings, cancellationToken).ConfigureAwait(false))
         {
             log.Detail($"{request.ArchivePath} already holds its vendored dependencies; it is left as it is.");
             if (!inPlace)
@@ -64,13 +63,13 @@ internal static class StandaloneVendoring
             string workingCopy = Path.Combine(scratch, Path.GetFileName(request.ArchivePath));
             File.Copy(request.ArchivePath, workingCopy);
 
-            await postProcess.RunAsync(
+            await postProcess.VendorArchiveAsync(
                 new PostProcessRequest
                 {
                     ArchivePath = workingCopy,
                     ScratchFolder = workFolder,
                     DownloadDirectory = request.DownloadDirectory,
-                    Package = package,
+                    Settings = settings,
                     GoProxy = request.GoProxy,
                     Tools = request.Tools,
                     Runner = new ProcessRunner(log),
@@ -85,27 +84,6 @@ internal static class StandaloneVendoring
         {
             ScratchCleanup.Delete(scratch);
         }
-    }
-
-    /// <summary>
-    /// The post-processes read a package's settings; a lone archive is a package with only those
-    /// (its name is the archive's file name, for messages).
-    /// </summary>
-    private static PackageSpec StandalonePackage(StandaloneVendoringRequest request)
-    {
-        string fileName = Path.GetFileName(request.ArchivePath);
-        return new PackageSpec
-        {
-            Name = fileName,
-            Version = string.Empty,
-            DlVersion = string.Empty,
-            SanitizedVersion = string.Empty,
-            SiteMethod = "local",
-            Source = fileName,
-            DlSubdir = string.Empty,
-            CargoManifest = request.CargoManifest,
-            GoSubdir = request.GoSubdir,
-        };
     }
 
     /// <summary>Copies to a temporary name beside the target, then renames it over the target.</summary>

@@ -1,6 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 
 namespace Buildroot.Download.Tasks.Vendoring;
 
@@ -17,21 +16,29 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
 
     public async Task RunAsync(PostProcessRequest request, CancellationToken cancellationToken)
     {
-        string archiveName = Path.GetFileName(request.ArchivePath);
-        if (await IsAlreadyVendoredAsync(request.ArchivePath, request.Package, cancellationToken).ConfigureAwait(false))
+        if (await IsAlreadyVendoredAsync(request.ArchivePath, request.Settings, cancellationToken).ConfigureAwait(false))
         {
-            request.Log.Detail($"{archiveName} already holds its vendored dependencies; it is left as it is.");
+            request.Log.Detail($"{Path.GetFileName(request.ArchivePath)} already holds its vendored dependencies; it is left as it is.");
             return;
         }
 
-        request.Log.Message($"Vendoring the dependencies of {archiveName} with {ToolName}");
+        await VendorArchiveAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the archive already holds what <see cref="RunAsync"/> would add.</summary>
+    public abstract Task<bool> IsAlreadyVendoredAsync(string archivePath, VendoringSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Unpacks, vendors and repacks over the archive, without asking <see cref="IsAlreadyVendoredAsync"/>
+    /// first: for a caller that has just asked it.
+    /// </summary>
+    public async Task VendorArchiveAsync(PostProcessRequest request, CancellationToken cancellationToken)
+    {
+        request.Log.Message($"Vendoring the dependencies of {Path.GetFileName(request.ArchivePath)} with {ToolName}");
         UnpackedSources sources = await UnpackedSources.UnpackAsync(request.ArchivePath, request.ScratchFolder, request.BaseName, cancellationToken).ConfigureAwait(false);
         await VendorAsync(sources, request, cancellationToken).ConfigureAwait(false);
         await sources.RepackAsync(request.ArchivePath, request.Tools.Gzip, request.Runner, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>True when the archive already holds what <see cref="RunAsync"/> would add.</summary>
-    public abstract Task<bool> IsAlreadyVendoredAsync(string archivePath, PackageSpec package, CancellationToken cancellationToken);
 
     /// <summary>Runs the tool in the unpacked sources, adding the dependencies to them.</summary>
     protected abstract Task VendorAsync(UnpackedSources sources, PostProcessRequest request, CancellationToken cancellationToken);
@@ -68,10 +75,6 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
             request.Log.Detail(said);
         }
     }
-
-    /// <summary>Whether <c>&lt;top&gt;/<paramref name="relativePath"/></c> is in the archive.</summary>
-    protected static Task<bool> ArchiveHoldsAsync(string archivePath, string relativePath, CancellationToken cancellationToken) =>
-        ArchiveReader.ContainsUnderTopFolderAsync(archivePath, relativePath, cancellationToken);
 
     /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
     private static string LastLines(string text)

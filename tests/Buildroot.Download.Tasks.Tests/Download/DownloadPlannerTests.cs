@@ -9,7 +9,6 @@ public sealed class DownloadPlannerTests
     {
         Name = "zlib",
         Version = "1.3.1",
-        DlVersion = "1.3.1",
         SanitizedVersion = "1.3.1",
         Site = "https://zlib.net/",
         SiteMethod = "wget",

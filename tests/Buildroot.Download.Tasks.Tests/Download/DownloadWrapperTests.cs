@@ -49,10 +49,21 @@ public sealed class DownloadWrapperTests : IDisposable
         file.Path.ShouldBe(FinalPath);
         file.Verified.ShouldBeTrue();
         File.ReadAllBytes(FinalPath).ShouldBe(Content);
-        (File.GetUnixFileMode(FinalPath) & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)).ShouldBe(
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.GetUnixFileMode(FinalPath).ShouldBe(ModeOfANewFile() & (UnixFileMode)0b110_100_100, "0644 less the umask");
         _log.Messages.ShouldContain(">>> zlib 1.3.1 Downloading");
         Directory.EnumerateFileSystemEntries(_folder.Combine("scratch")).ShouldBeEmpty("scratch folders are thrown away");
+    }
+
+    [Fact]
+    public async Task An_executable_download_lands_with_mode_0755()
+    {
+        string upstream = _folder.WriteFile("upstream/install.sh", "#!/bin/sh\necho installed\n");
+        File.SetUnixFileMode(upstream, (UnixFileMode)0b111_000_000);
+        PackageSpec script = Zlib(hashFileLines: null) with { Site = $"file://{_folder.Combine("upstream")}", SiteMethod = "file", Source = "install.sh" };
+
+        await DownloadAsync(script);
+
+        File.GetUnixFileMode(_folder.Combine("dl", "zlib", "install.sh")).ShouldBe(ModeOfANewFolder() & (UnixFileMode)0b111_101_101, "0755 less the umask");
     }
 
     [Fact]
@@ -299,7 +310,6 @@ public sealed class DownloadWrapperTests : IDisposable
         {
             Name = "zlib",
             Version = "1.3.1",
-            DlVersion = "1.3.1",
             SanitizedVersion = "1.3.1",
             Site = _server.BaseUri,
             SiteMethod = "wget",
@@ -323,6 +333,16 @@ public sealed class DownloadWrapperTests : IDisposable
         var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.Get, new ProcessRunner(_log), _log, _thisBuild);
         return new DownloadRun(settings ?? Settings(), services).DownloadAllAsync(packages, cancellation);
     }
+
+    /// <summary>0666 less this process's umask: what the kernel gives a file we create.</summary>
+    private UnixFileMode ModeOfANewFile()
+    {
+        string probe = _folder.WriteFile("umask-probe", string.Empty);
+        return File.GetUnixFileMode(probe);
+    }
+
+    /// <summary>0777 less this process's umask: what the kernel gives a folder we create.</summary>
+    private UnixFileMode ModeOfANewFolder() => File.GetUnixFileMode(Directory.CreateDirectory(_folder.Combine("umask-probe-folder")).FullName);
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 

@@ -8,6 +8,8 @@ public sealed class HashCheckerTests : IDisposable
 {
     private static readonly string[] AllAlgorithms = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
+    public static TheoryData<string> EveryAlgorithm => new(AllAlgorithms);
+
     private readonly TemporaryFolder _folder = new("hashcheck");
     private readonly string _file;
 
@@ -19,12 +21,7 @@ public sealed class HashCheckerTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [RequiresToolsTheory("md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum")]
-    [InlineData("md5")]
-    [InlineData("sha1")]
-    [InlineData("sha224")]
-    [InlineData("sha256")]
-    [InlineData("sha384")]
-    [InlineData("sha512")]
+    [MemberData(nameof(EveryAlgorithm))]
     public async Task A_file_matching_its_listed_hash_is_good(string algorithm)
     {
         string reference = ReferenceDigests.Of(algorithm, _file);
@@ -37,12 +34,7 @@ public sealed class HashCheckerTests : IDisposable
     }
 
     [RequiresToolsTheory("md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum")]
-    [InlineData("md5")]
-    [InlineData("sha1")]
-    [InlineData("sha224")]
-    [InlineData("sha256")]
-    [InlineData("sha384")]
-    [InlineData("sha512")]
+    [MemberData(nameof(EveryAlgorithm))]
     public async Task A_wrong_hash_is_a_mismatch_reporting_what_was_computed(string algorithm)
     {
         string reference = ReferenceDigests.Of(algorithm, _file);

@@ -13,6 +13,8 @@ public sealed class MultiHasherTests
     [InlineData("md5", "abc", "900150983cd24fb0d6963f7d28e17f72")]
     [InlineData("sha1", "abc", "a9993e364706816aba3e25717850c26c9cd0d89d")]
     [InlineData("sha256", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
+    [InlineData("sha384", "abc", "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")]
+    [InlineData("sha512", "abc", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")]
     public void Digests_match_the_reference_values(string algorithm, string input, string expected)
     {
         using var hasher = new MultiHasher([algorithm]);
@@ -20,6 +22,15 @@ public sealed class MultiHasherTests
         hasher.Append(Encoding.ASCII.GetBytes(input));
 
         hasher.Finish()[algorithm].ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("blake2b")]
+    [InlineData("SHA256")]
+    public void An_algorithm_check_hash_does_not_know_is_refused(string algorithm)
+    {
+        Should.Throw<ArgumentException>(() => new MultiHasher(["sha256", algorithm]).Dispose())
+            .Message.ShouldContain($"'{algorithm}'");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class PackageSpecFactoryTests
         spec.DlSubdir.ShouldBe("zlib");
         spec.BaseName.ShouldBe("zlib-1.3.1");
         spec.Version.ShouldBe("1.3.1");
-        spec.DlVersion.ShouldBe("1.3.1");
+        spec.Version.ShouldBe("1.3.1");
         spec.SanitizedVersion.ShouldBe("1.3.1");
         spec.Redistribute.ShouldBeTrue();
         spec.TransientDownload.ShouldBeFalse();
@@ -152,7 +152,7 @@ public sealed class PackageSpecFactoryTests
     {
         PackageSpec spec = Create("foo", ("Version", version), ("Site", "https://example.org/foo.git"), ("SiteMethod", "git"));
 
-        spec.DlVersion.ShouldBe(dlVersion);
+        spec.Version.ShouldBe(dlVersion);
         spec.SanitizedVersion.ShouldBe(sanitized);
         spec.Source.ShouldBe($"foo-{sanitized}-git4.tar.gz");
         spec.BaseName.ShouldBe($"foo-{sanitized}");

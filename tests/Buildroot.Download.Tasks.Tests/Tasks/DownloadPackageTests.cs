@@ -52,6 +52,20 @@ public sealed class DownloadPackageTests : IDisposable
     }
 
     [Fact]
+    public void A_package_declared_twice_is_refused_before_anything_is_written()
+    {
+        string site = $"file://{_folder.Combine("upstream")}";
+
+        DownloadPackage task = Task(
+            Package("hello", ("Version", "1.0"), ("Site", site)),
+            Package("hello", ("Version", "2.0"), ("Site", site)));
+
+        task.Execute().ShouldBeFalse();
+        _engine.ErrorCodes.ShouldBe([MessageCodes.PackageDefinedTwice]);
+        Directory.Exists(_folder.Combine("dl")).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Credentials_in_a_site_never_reach_the_log()
     {
         DownloadPackage task = Task(Package("secret", ("Version", "1.0"), ("Site", "http://user:hunter2@127.0.0.1:9/files")));

@@ -74,35 +74,10 @@ public sealed class ConcurrentCargoVendoringTests : IDisposable
         Directory.CreateDirectory(home);
 
         ProbeResult[] results = await VendorProbe.WaitAllAsync(
-            [VendorProbe.Start("cargo", archive, _scenario.DownloadDirectory, _scenario.Root.Combine("out.tar.gz"), environment: HomeElsewhere(home))]);
+            [VendorProbe.Start("cargo", archive, _scenario.DownloadDirectory, _scenario.Root.Combine("out.tar.gz"), environment: VendorProbe.HomeElsewhere(home))]);
 
         results.Single().ExitCode.ShouldBe(0, results.Single().Output);
         Directory.GetFileSystemEntries(home, "*", SearchOption.AllDirectories).ShouldBeEmpty();
-    }
-
-    /// <summary>HOME moved to an empty folder; rustup, if cargo is its proxy, still finds its toolchains.</summary>
-    internal static Dictionary<string, string?> HomeElsewhere(string home)
-    {
-        string? realHome = Environment.GetEnvironmentVariable("HOME");
-        string? rustupHome = Environment.GetEnvironmentVariable("RUSTUP_HOME");
-        if (rustupHome is null && realHome is not null && Directory.Exists(Path.Combine(realHome, ".rustup")))
-        {
-            rustupHome = Path.Combine(realHome, ".rustup");
-        }
-
-        return new Dictionary<string, string?>
-        {
-            ["HOME"] = home,
-            ["XDG_CACHE_HOME"] = null,
-            ["XDG_CONFIG_HOME"] = null,
-            ["CARGO_HOME"] = null,
-            ["GOPATH"] = null,
-            ["GOCACHE"] = null,
-            ["GOMODCACHE"] = null,
-            ["RUSTUP_HOME"] = rustupHome,
-            ["DOTNET_CLI_HOME"] = null,
-            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-        };
     }
 
     private void ResetCargoHome()
@@ -170,7 +145,7 @@ public sealed class ConcurrentGoVendoringTests : IDisposable
         string archive = _scenario.Pack(_proxy.WriteModule(_scenario.Root.Combine("src"), "foo-1.0", ["example.com/brdl/shout"]), "foo.tar.gz");
         string home = _scenario.Root.Combine("home");
         Directory.CreateDirectory(home);
-        var environment = ConcurrentCargoVendoringTests.HomeElsewhere(home);
+        var environment = VendorProbe.HomeElsewhere(home);
         environment["GOPROXY"] = _proxy.Url;
 
         ProbeResult[] results = await VendorProbe.WaitAllAsync(

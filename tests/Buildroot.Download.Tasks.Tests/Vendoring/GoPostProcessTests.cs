@@ -3,7 +3,6 @@ using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Tests.Infrastructure;
 using Buildroot.Download.Tasks.Tests.Vendoring.Fixtures;
 using Buildroot.Download.Tasks.TestUtilities;
-using Buildroot.Download.Tasks.Vendoring;
 
 namespace Buildroot.Download.Tasks.Tests.Vendoring;
 
@@ -90,6 +89,24 @@ public sealed class GoPostProcessTests : IDisposable
         File.ReadAllBytes(archive).ShouldBe(vendored);
     }
 
+    [Theory]
+    [InlineData("foo-1.0/vendor/modules.txt")]
+    [InlineData("foo-1.0/cmd/foo/vendor/modules.txt")]
+    public async Task An_archive_holding_vendor_at_its_top_or_beside_the_go_mod_of_its_go_subdir_is_left_unchanged(string vendoredFile)
+    {
+        string archive = SourceArchives.Write(
+            _scenario.Root.Combine("archives", "foo.tar.gz"),
+            SourceArchives.FileEntry("foo-1.0/cmd/foo/go.mod", $"module example.com/foo\n\nrequire {Greeting} v0.1.0\n"),
+            SourceArchives.FileEntry(vendoredFile, $"# {Greeting} v0.1.0\n"));
+        byte[] original = File.ReadAllBytes(archive);
+
+        // No proxy at all: go would fail if it ran.
+        await _scenario.RunAsync(archive, VendoringScenario.Package("go", goSubdir: "cmd/foo"), goProxy: "off");
+
+        File.ReadAllBytes(archive).ShouldBe(original);
+        _scenario.Log.Details.ShouldContain(m => m.Contains("already holds its vendored dependencies"), _scenario.Log.Transcript);
+    }
+
     [RequiresToolsFact("go", "tar", "gzip")]
     public async Task A_package_without_go_mod_fails_with_BRDL0502()
     {
@@ -131,10 +148,19 @@ public sealed class GoPostProcessTests : IDisposable
         SourceArchives.ReadEntries(archive).ShouldContain(e => e.Name == "foo-1.0/vendor/modules.txt");
     }
 
-    [Fact]
-    public void The_configured_proxy_wins_over_the_environment()
+    [RequiresToolsFact("go", "tar", "gzip")]
+    public async Task The_configured_proxy_wins_over_the_environments_GOPROXY()
     {
-        GoPostProcess.EffectiveGoProxy("https://goproxy.example.com").ShouldBe("https://goproxy.example.com");
+        string archive = PackModule("foo-1.0", [Greeting]);
+        string output = _scenario.Root.Combine("out.tar.gz");
+
+        // A process of its own, so that its GOPROXY can differ from this one's: with "off", go would fail.
+        ProbeResult result = (await VendorProbe.WaitAllAsync(
+            [VendorProbe.Start("go", archive, _scenario.DownloadDirectory, output, goProxy: _proxy.Url, environment: new Dictionary<string, string?> { ["GOPROXY"] = "off" })])).Single();
+
+        result.ExitCode.ShouldBe(0, result.Output);
+        result.Output.ShouldContain($"GOPROXY={_proxy.Url}");
+        SourceArchives.ReadEntries(output).ShouldContain(e => e.Name == "foo-1.0/vendor/modules.txt");
     }
 
     private string PackModule(string topFolder, string[] dependencies)

@@ -19,9 +19,15 @@ public sealed class GitConformanceTests : IClassFixture<GitConformanceTests.Remo
     public static TheoryData<string> Cases()
     {
         var cases = new TheoryData<string>();
-        foreach (ConformanceCase c in ConformanceCase.ReadAll())
+        foreach (GitConformanceCase c in GitConformanceCase.ReadAll())
         {
             cases.Add(c.Name);
+        }
+
+        if (cases.Count == 0)
+        {
+            // Keeps discovery working without the data; ConformanceTheory skips the test then.
+            cases.Add("absent");
         }
 
         return cases;
@@ -31,7 +37,7 @@ public sealed class GitConformanceTests : IClassFixture<GitConformanceTests.Remo
     [MemberData(nameof(Cases))]
     public async Task Archive_from_git_is_the_one_Buildroot_makes(string caseName)
     {
-        ConformanceCase c = ConformanceCase.ReadAll().Single(x => x.Name == caseName);
+        GitConformanceCase c = GitConformanceCase.ReadAll().Single(x => x.Name == caseName);
         using var harness = new GitDownloadHarness("conf");
         var request = harness.Request(_remote.UrlOf(c.Remote), c.Version, baseName: $"{c.Name}-{c.Version}") with
         {
@@ -86,7 +92,7 @@ public sealed class GitConformanceTests : IClassFixture<GitConformanceTests.Remo
     [ConformanceFact]
     public async Task Export_subst_writes_the_full_sha1_and_a_newline_into_file2()
     {
-        ConformanceCase c = ConformanceCase.ReadAll().Single(x => x.Name == "export-subst");
+        GitConformanceCase c = GitConformanceCase.ReadAll().Single(x => x.Name == "export-subst");
         using var harness = new GitDownloadHarness("conf-subst");
 
         string archive = await harness.DownloadAsync(harness.Request(_remote.UrlOf(c.Remote), c.Version, $"{c.Name}-{c.Version}"));
@@ -105,65 +111,14 @@ public sealed class GitConformanceTests : IClassFixture<GitConformanceTests.Remo
         public RemoteCopy()
         {
             GitTestConfiguration.EnsureInstalled();
-            string source = Path.Combine(RepositoryPaths.GitConformance, "remote");
-            if (Directory.Exists(source))
+            if (Directory.Exists(Path.Combine(GitConformanceCase.Folder, "remote")))
             {
-                CopyFolder(source, _folder.Combine("remote"));
+                GitConformanceCase.CopyRemotes(_folder.Combine("remote"));
             }
         }
 
         public string UrlOf(string remote) => new Uri(_folder.Combine("remote", remote)).AbsoluteUri;
 
         public void Dispose() => _folder.Dispose();
-
-        private static void CopyFolder(string source, string destination)
-        {
-            Directory.CreateDirectory(destination);
-            foreach (string file in Directory.EnumerateFiles(source))
-            {
-                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
-            }
-
-            foreach (string folder in Directory.EnumerateDirectories(source))
-            {
-                CopyFolder(folder, Path.Combine(destination, Path.GetFileName(folder)));
-            }
-        }
-    }
-
-    private sealed record ConformanceCase(
-        string Name,
-        string Remote,
-        string Version,
-        bool Submodules,
-        string File,
-        string Expect,
-        string LicenseFile,
-        string LicenseSha256)
-    {
-        public string HashFilePath => Path.Combine(RepositoryPaths.GitConformance, "hashes", Name + ".hash");
-
-        public static IReadOnlyList<ConformanceCase> ReadAll()
-        {
-            string table = Path.Combine(RepositoryPaths.GitConformance, "cases.tsv");
-            if (!System.IO.File.Exists(table))
-            {
-                // Keeps discovery working without the data; ConformanceTheory skips the test then.
-                return [new ConformanceCase("absent", "", "", false, "", "", "", "")];
-            }
-
-            return System.IO.File.ReadAllLines(table)
-                .Skip(1)
-                .Where(line => line.Length > 0)
-                .Select(line => line.Split('\t'))
-                .Select(f => new ConformanceCase(f[0], f[1], f[2], f[3] == "yes", f[4], f[5], f.ElementAtOrDefault(6) ?? "", f.ElementAtOrDefault(7) ?? ""))
-                .ToArray();
-        }
-
-        /// <summary>The sha256 the hash file lists for the archive (check-hash format: "&lt;algo&gt; &lt;hex&gt; &lt;file&gt;", leading blanks allowed).</summary>
-        public string HashFileSha256() =>
-            System.IO.File.ReadLines(HashFilePath)
-                .Select(line => line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-                .Single(fields => fields is ["sha256", _, var name] && name == File)[1];
     }
 }

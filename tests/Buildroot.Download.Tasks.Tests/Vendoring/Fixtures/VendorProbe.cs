@@ -57,6 +57,31 @@ internal static class VendorProbe
         return Process.Start(startInfo)!;
     }
 
+    /// <summary>HOME moved to an empty folder; rustup, if cargo is its proxy, still finds its toolchains.</summary>
+    public static Dictionary<string, string?> HomeElsewhere(string home)
+    {
+        string? realHome = Environment.GetEnvironmentVariable("HOME");
+        string? rustupHome = Environment.GetEnvironmentVariable("RUSTUP_HOME");
+        if (rustupHome is null && realHome is not null && Directory.Exists(Path.Combine(realHome, ".rustup")))
+        {
+            rustupHome = Path.Combine(realHome, ".rustup");
+        }
+
+        return new Dictionary<string, string?>
+        {
+            ["HOME"] = home,
+            ["XDG_CACHE_HOME"] = null,
+            ["XDG_CONFIG_HOME"] = null,
+            ["CARGO_HOME"] = null,
+            ["GOPATH"] = null,
+            ["GOCACHE"] = null,
+            ["GOMODCACHE"] = null,
+            ["RUSTUP_HOME"] = rustupHome,
+            ["DOTNET_CLI_HOME"] = null,
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+        };
+    }
+
     /// <summary>Waits for every probe; one that hangs is killed and reported.</summary>
     public static async Task<ProbeResult[]> WaitAllAsync(IEnumerable<Process> probes)
     {

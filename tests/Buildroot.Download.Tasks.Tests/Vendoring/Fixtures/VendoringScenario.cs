@@ -36,7 +36,6 @@ internal sealed class VendoringScenario : IDisposable
     {
         Name = "foo",
         Version = "1.0",
-        DlVersion = "1.0",
         SanitizedVersion = "1.0",
         SiteMethod = "git",
         Source = $"foo-1.0-git4{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz",
@@ -61,7 +60,7 @@ internal sealed class VendoringScenario : IDisposable
                 ArchivePath = archive,
                 ScratchFolder = scratch,
                 DownloadDirectory = downloadDirectory ?? DownloadDirectory,
-                Package = package,
+                Settings = new VendoringSettings(package.CargoManifest, package.GoSubdir),
                 GoProxy = goProxy,
                 Tools = new ToolPaths(),
                 Runner = new ProcessRunner(Log),
