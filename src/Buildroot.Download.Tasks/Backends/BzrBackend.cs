@@ -19,8 +19,8 @@ internal sealed partial class BzrBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        VcsArgumentGuard.RefuseOptionLike(request.Uri, "branch URL", "bzr");
-        VcsArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "bzr");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "branch URL", "bzr");
+        ArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "bzr");
 
         // LANGUAGE=C keeps messages untranslated, so that a missing revision can be recognized.
         ExternalCommand bzr = new ExternalCommand(request.Tools.Bzr)

@@ -11,7 +11,7 @@ internal sealed class CurlBackend : IDownloadBackend
 {
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        SiteUris.RefuseOptionLike(request.Uri, "curl");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "curl site", "curl");
         var curl = new ExternalCommand(request.Tools.Curl)
             .WithArguments("-q", "--ftp-pasv", "--retry", "3", "--fail")
 

@@ -37,9 +37,9 @@ internal sealed partial class CvsBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        VcsArgumentGuard.RefuseOptionLike(request.Uri, "CVS root", "cvs");
-        VcsArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "cvs");
-        VcsArgumentGuard.RefuseOptionLike(request.RawName, "module", "cvs");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "CVS root", "cvs");
+        ArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "cvs");
+        ArgumentGuard.RefuseOptionLike(request.RawName, "module", "cvs");
 
         string checkout = Path.Combine(request.ScratchFolder, request.BaseName);
         var arguments = new List<string>();

@@ -11,7 +11,7 @@ internal sealed class FileBackend : IDownloadBackend
 {
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        SiteUris.RefuseOptionLike(request.Uri, "file");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "file site", "the download tool");
         string source = SiteUris.Join(SiteUris.WithoutScheme(request.Uri, "file"), request.FileName);
         if (!File.Exists(source))
         {

@@ -89,24 +89,12 @@ internal sealed class GitBackend : IDownloadBackend
             throw new BrdlException(MessageCodes.MissingSite, "A git package needs a site: the URL of the repository to clone.");
         }
 
-        // Both reach git as arguments where git would read a leading '-' as an option.
-        if (request.Uri.StartsWith('-'))
-        {
-            throw new BrdlException(
-                MessageCodes.ValueLooksLikeOption,
-                $"The git site '{SecretRedactor.Redact(request.Uri)}' starts with '-', so git would take it for an option. Give a URL or a path (e.g. ./{request.Uri}).");
-        }
-
         if (request.Changeset.Length == 0)
         {
             throw new BrdlException(MessageCodes.MissingVersion, "A git package needs a version: the branch, tag or sha1 to download.");
         }
 
-        if (request.Changeset.StartsWith('-'))
-        {
-            throw new BrdlException(
-                MessageCodes.ValueLooksLikeOption,
-                $"The git changeset '{request.Changeset}' starts with '-', so git would take it for an option. Give a branch, a tag or a sha1.");
-        }
+        ArgumentGuard.RefuseOptionLike(request.Uri, "git site", "git");
+        ArgumentGuard.RefuseOptionLike(request.Changeset, "git changeset", "git");
     }
 }

@@ -68,7 +68,9 @@ internal sealed class GitCache
             _request.Log.Detail("Fetching all references");
         }
 
-        await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), "origin"]), cancellationToken).ConfigureAwait(false);
+        // Buildroot fetches twice, the branches and then the tags forcibly; since git 1.9 one
+        // fetch with --tags brings both (the tags "in addition to" the remote's refspec), and
+        // saves a second connection and ref advertisement, which is large on a big repository.
         await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), "--tags", "--force", "origin"]), cancellationToken).ConfigureAwait(false);
         await TryFetchAsSpecialRefAsync(cancellationToken).ConfigureAwait(false);
 

@@ -16,9 +16,6 @@ internal sealed partial class GitExportSubst
 {
     private const string Attribute = "export-subst";
 
-    // Paths per check-attr call: far below any command-line limit, few enough processes.
-    private const int MaxArgumentCharsPerCall = 64 * 1024;
-
     // Latin-1 maps each byte to one char and back, so a file's bytes survive the regex untouched.
     private static readonly Encoding Bytes = Encoding.Latin1;
 
@@ -42,49 +39,37 @@ internal sealed partial class GitExportSubst
     /// <summary>
     /// Asks git rather than reading .gitattributes ourselves: it knows every source of
     /// attributes (folders at any depth, submodules' own files, macros, info/attributes).
+    /// The paths go through standard input, so one git answers for a tree of any size.
     /// </summary>
     private async Task<List<string>> FilesWithAttributeAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
-        var result = new List<string>();
-        foreach (List<string> batch in Batches(files))
-        {
-            ExternalCommand checkAttr = _git.Command([.. new[] { "check-attr", "-z", Attribute, "--" }, .. batch]);
-            string output = (await _git.RunAsync(checkAttr, cancellationToken).ConfigureAwait(false)).StandardOutput;
+        ExternalCommand checkAttr = _git.Command("check-attr", "-z", "--stdin", Attribute)
+            .WithStandardInput((input, token) => WritePathsAsync(input, files, token));
+        string output = (await _git.RunAsync(checkAttr, cancellationToken).ConfigureAwait(false)).StandardOutput;
 
-            // "<path>\0<attribute>\0<value>\0" for each path.
-            string[] fields = output.Split('\0');
-            for (int i = 0; i + 2 < fields.Length; i += 3)
+        // "<path>\0<attribute>\0<value>\0" for each path.
+        var result = new List<string>();
+        string[] fields = output.Split('\0');
+        for (int i = 0; i + 2 < fields.Length; i += 3)
+        {
+            if (fields[i + 2] == "set")
             {
-                if (fields[i + 2] == "set")
-                {
-                    result.Add(fields[i]);
-                }
+                result.Add(fields[i]);
             }
         }
 
         return result;
     }
 
-    private static IEnumerable<List<string>> Batches(IReadOnlyList<string> files)
+    private static async Task WritePathsAsync(Stream input, IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
-        var batch = new List<string>();
-        int length = 0;
-        foreach (string file in files)
+        var writer = new StreamWriter(input, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
         {
-            if (batch.Count > 0 && length + file.Length > MaxArgumentCharsPerCall)
+            foreach (string file in files)
             {
-                yield return batch;
-                batch = [];
-                length = 0;
+                await writer.WriteAsync((file + "\0").AsMemory(), cancellationToken).ConfigureAwait(false);
             }
-
-            batch.Add(file);
-            length += file.Length + 1;
-        }
-
-        if (batch.Count > 0)
-        {
-            yield return batch;
         }
     }
 

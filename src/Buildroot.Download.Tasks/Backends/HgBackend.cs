@@ -15,8 +15,8 @@ internal sealed partial class HgBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        VcsArgumentGuard.RefuseOptionLike(request.Uri, "repository URL", "hg");
-        VcsArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "hg");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "repository URL", "hg");
+        ArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "hg");
 
         // HGPLAIN keeps a user's hgrc from changing the commands' behaviour (aliases, [defaults])
         // and keeps messages in English, so that an unknown revision can be recognized.

@@ -1,5 +1,3 @@
-using Buildroot.Download.Tasks.Infrastructure;
-
 namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
@@ -23,20 +21,6 @@ internal static class SiteUris
     /// <summary><paramref name="uri"/> without a leading <c>&lt;scheme&gt;://</c>, as Buildroot's <c>${uri##scp://}</c>.</summary>
     public static string WithoutScheme(string uri, string scheme) =>
         uri.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase) ? uri[(scheme.Length + 3)..] : uri;
-
-    /// <summary>
-    /// A location handed to a tool must never be read as one of its options, even by a tool
-    /// that does not honour <c>--</c>.
-    /// </summary>
-    public static void RefuseOptionLike(string location, string method)
-    {
-        if (location.StartsWith('-'))
-        {
-            throw new BrdlException(
-                MessageCodes.ValueLooksLikeOption,
-                $"The {method} site '{SecretRedactor.Redact(location)}' starts with '-', so the download tool would read it as an option. Give a URL or path that does not start with '-'.");
-        }
-    }
 
     /// <summary>Best-effort removal of what a failed tool left at the output path.</summary>
     public static void DeletePartialOutput(string outputPath)

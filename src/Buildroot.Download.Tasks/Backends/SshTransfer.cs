@@ -29,7 +29,7 @@ internal static class SshTransfer
         string missingToolHint,
         CancellationToken cancellationToken)
     {
-        SiteUris.RefuseOptionLike(source, method);
+        ArgumentGuard.RefuseOptionLike(source, $"{method} site", method);
         var command = new ExternalCommand(tool)
             .WithArguments(request.Quiet ? ["-q"] : [])
             .WithArguments(request.DlOpts)

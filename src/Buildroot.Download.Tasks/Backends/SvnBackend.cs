@@ -19,8 +19,8 @@ internal sealed partial class SvnBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        VcsArgumentGuard.RefuseOptionLike(request.Uri, "repository URL", "svn");
-        VcsArgumentGuard.RefuseOptionLike(request.Changeset, "revision", "svn");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "repository URL", "svn");
+        ArgumentGuard.RefuseOptionLike(request.Changeset, "revision", "svn");
 
         // --non-interactive: a build cannot answer a password or certificate prompt.
         ExternalCommand svn = new ExternalCommand(request.Tools.Svn)

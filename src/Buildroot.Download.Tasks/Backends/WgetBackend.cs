@@ -24,7 +24,7 @@ internal sealed class WgetBackend : IDownloadBackend
 
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
-        SiteUris.RefuseOptionLike(request.Uri, "wget");
+        ArgumentGuard.RefuseOptionLike(request.Uri, "wget site", "wget");
         string url = SiteUris.Url(request);
         if (request.DlOpts.IsEmpty && IsHttp(url))
         {

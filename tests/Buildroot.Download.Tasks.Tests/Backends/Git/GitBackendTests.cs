@@ -64,6 +64,38 @@ public sealed class GitBackendTests : IDisposable
     }
 
     [RequiresToolsFact("git")]
+    public async Task A_tag_moved_upstream_is_downloaded_at_its_new_commit()
+    {
+        var remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "retagged");
+        await remote.CommitAsync("one", ("file", "first cut\n"));
+        await remote.GitAsync("tag", "-a", "-m", "release", "v2.0");
+        await remote.PushAsync("master", "v2.0");
+        await _harness.DownloadAsync(remote.Url, "v2.0");
+
+        await remote.CommitAsync("two", ("file", "fixed release\n"));
+        await remote.GitAsync("tag", "-f", "-a", "-m", "release again", "v2.0");
+        await remote.PushAsync("master", "v2.0");
+        string archive = await _harness.DownloadAsync(remote.Url, "v2.0");
+
+        (await ReadFromArchiveAsync(archive, "pkg-v2.0/file")).ShouldBe("fixed release\n");
+    }
+
+    [RequiresToolsFact("git")]
+    public async Task A_partial_sha1_of_a_commit_that_only_a_tag_reaches_is_found()
+    {
+        var remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "tag-only");
+        await remote.CommitAsync("one", ("file", "one\n"));
+        await remote.GitAsync("checkout", "-q", "--detach");
+        string tagged = await remote.CommitAsync("off any branch", ("file", "tagged\n"));
+        await remote.GitAsync("tag", "off-branch");
+        await remote.PushAsync("master", "off-branch");
+
+        string archive = await _harness.DownloadAsync(remote.Url, tagged[..12]);
+
+        (await ReadFromArchiveAsync(archive, $"pkg-{tagged[..12]}/file")).ShouldBe("tagged\n");
+    }
+
+    [RequiresToolsFact("git")]
     public async Task A_partial_sha1_downloads_the_commit_it_abbreviates()
     {
         var remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "partial");
@@ -102,7 +134,7 @@ public sealed class GitBackendTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, "feature/x", baseName: "pkg-feature_x");
 
-        (await TarListing.NamesAsync(archive)).ShouldAllBe(name => name.StartsWith("pkg-feature_x/", StringComparison.Ordinal));
+        TarListing.Names(archive).ShouldAllBe(name => name.StartsWith("pkg-feature_x/", StringComparison.Ordinal));
         (await ReadFromArchiveAsync(archive, "pkg-feature_x/file")).ShouldBe("feature x\n");
     }
 
@@ -158,7 +190,7 @@ public sealed class GitBackendTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, v2);
 
-        (await TarListing.NamesAsync(archive)).ShouldBe([$"pkg-{v2}/file"]);
+        TarListing.Names(archive).ShouldBe([$"pkg-{v2}/file"]);
         (await ReadFromArchiveAsync(archive, $"pkg-{v2}/file")).ShouldBe("two\n");
     }
 
@@ -262,7 +294,7 @@ public sealed class GitBackendTests : IDisposable
     private static async Task<string> ReadFromArchiveAsync(string archive, string entry)
     {
         string folder = Path.Combine(Path.GetDirectoryName(archive)!, "extracted-" + Guid.NewGuid().ToString("N")[..8]);
-        await TarListing.ExtractAsync(archive, folder);
+        TarListing.Extract(archive, folder);
         return await File.ReadAllTextAsync(Path.Combine(folder, entry));
     }
 

@@ -26,7 +26,7 @@ public sealed class GitExportSubstTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, commit, "pkg-1");
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllText(Path.Combine(extracted, "pkg-1/version.txt")).ShouldBe(
             $"id={commit} by Brdl Tests (Release 1.0) $ not a placeholder $\r\n" +
             $"same twice {commit}{commit}\n" +
@@ -51,7 +51,7 @@ public sealed class GitExportSubstTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(super.Url, commit, "pkg-1") with { GitSubmodules = true });
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllText(Path.Combine(extracted, "pkg-1/doc/version.in")).ShouldBe(commit + "\n", "core.abbrev=40 makes %h the full id");
         File.ReadAllText(Path.Combine(extracted, "pkg-1/doc/other")).ShouldBe("$Format:%h$\n");
         string stamp = File.ReadAllText(Path.Combine(extracted, "pkg-1/lib/stamp"));
@@ -71,7 +71,7 @@ public sealed class GitExportSubstTests : IDisposable
 
         string archive = await _harness.DownloadAsync(remote.Url, commit, "pkg-1");
 
-        string[] listing = await TarListing.VerboseNamesAsync(archive);
+        string[] listing = TarListing.VerboseNames(archive);
         listing.ShouldContain(line => line.StartsWith("-rw-r--r--", StringComparison.Ordinal) && line.EndsWith(" pkg-1/version.sh", StringComparison.Ordinal));
         listing.ShouldContain(line => line.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && line.EndsWith(" pkg-1/plain-script", StringComparison.Ordinal));
     }

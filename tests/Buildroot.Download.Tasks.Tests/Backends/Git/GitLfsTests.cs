@@ -22,7 +22,7 @@ public sealed class GitLfsTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(remote.Url, commit, "pkg-1") with { GitLfs = true });
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllBytes(Path.Combine(extracted, "pkg-1/data.bin")).ShouldBe(content);
     }
 
@@ -33,7 +33,7 @@ public sealed class GitLfsTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(remote.Url, commit, "pkg-1"));
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         string pointer = File.ReadAllText(Path.Combine(extracted, "pkg-1/data.bin"));
         pointer.ShouldStartWith(PointerStart);
         pointer.ShouldContain($"oid sha256:{Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant()}\n");
@@ -52,7 +52,7 @@ public sealed class GitLfsTests : IDisposable
         // The cache's own config now has LFS's smudge filter: the archive must not depend on that history.
         string archive = await _harness.DownloadAsync(_harness.Request(remote.Url, v2, "pkg-2"));
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllText(Path.Combine(extracted, "pkg-2/data.bin")).ShouldStartWith(PointerStart);
     }
 
@@ -68,7 +68,7 @@ public sealed class GitLfsTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(super.Url, commit, "pkg-1") with { GitLfs = true, GitSubmodules = true });
 
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllBytes(Path.Combine(extracted, "pkg-1/lib/data.bin")).ShouldBe(content);
     }
 

@@ -1,4 +1,3 @@
-using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.TestUtilities;
 
 namespace Buildroot.Download.Tasks.Tests.Backends.Git;
@@ -36,8 +35,8 @@ public sealed class GitReproducibilityTests : IDisposable
         string readme = Path.Combine(touched.CacheFolder, "README");
         File.SetLastWriteTimeUtc(readme, new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
         File.SetLastWriteTimeUtc(tool, DateTime.UtcNow.AddDays(3));
-        await ChmodAsync("0600", readme);
-        await ChmodAsync("0700", tool);
+        File.SetUnixFileMode(readme, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         string again = await touched.DownloadAsync(remote.Url, v1, "pkg-1");
 
@@ -56,7 +55,4 @@ public sealed class GitReproducibilityTests : IDisposable
         await remote.PushAsync("master");
         return (remote, v1, v2);
     }
-
-    private static Task ChmodAsync(string mode, string path) =>
-        new ProcessRunner(new RecordingLog()).RunAsync(new ExternalCommand("chmod").WithArguments(mode, path), CancellationToken.None);
 }

@@ -15,7 +15,7 @@ public sealed class GitSubmoduleTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(super.Url, commit, "pkg-1") with { GitSubmodules = true });
 
-        string[] names = await TarListing.NamesAsync(archive);
+        string[] names = TarListing.Names(archive);
         names.ShouldBe(
             [
                 "pkg-1/.gitmodules",
@@ -27,7 +27,7 @@ public sealed class GitSubmoduleTests : IDisposable
                 "pkg-1/main.txt",
             ],
             ignoreOrder: true);
-        string extracted = await TarListing.ExtractAsync(archive, _harness.Folder.Combine("x"));
+        string extracted = TarListing.Extract(archive, _harness.Folder.Combine("x"));
         File.ReadAllText(Path.Combine(extracted, "pkg-1/lib/.git")).ShouldBe("gitdir: ../.git/modules/lib\n");
         File.ReadAllText(Path.Combine(extracted, "pkg-1/lib/inner/.git")).ShouldBe("gitdir: ../../.git/modules/lib/modules/inner\n");
         File.ReadAllText(Path.Combine(extracted, "pkg-1/lib/inner/inner.txt")).ShouldBe("inner\n");
@@ -40,7 +40,7 @@ public sealed class GitSubmoduleTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(super.Url, commit, "pkg-1"));
 
-        (await TarListing.NamesAsync(archive)).ShouldBe(["pkg-1/.gitmodules", "pkg-1/main.txt"], ignoreOrder: true);
+        TarListing.Names(archive).ShouldBe(["pkg-1/.gitmodules", "pkg-1/main.txt"], ignoreOrder: true);
     }
 
     [RequiresToolsFact("git")]
@@ -54,7 +54,7 @@ public sealed class GitSubmoduleTests : IDisposable
 
         string archive = await _harness.DownloadAsync(_harness.Request(super.Url, withoutSubmodule, "pkg-2") with { GitSubmodules = true });
 
-        (await TarListing.NamesAsync(archive)).ShouldBe(["pkg-2/.gitmodules", "pkg-2/lib/now-a-plain-folder.txt", "pkg-2/main.txt"], ignoreOrder: true);
+        TarListing.Names(archive).ShouldBe(["pkg-2/.gitmodules", "pkg-2/lib/now-a-plain-folder.txt", "pkg-2/main.txt"], ignoreOrder: true);
     }
 
     /// <summary>super (main.txt) → lib (lib.txt) → inner (inner.txt), linked by file:// URLs.</summary>

@@ -1,31 +1,24 @@
-using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.TestUtilities;
 
 namespace Buildroot.Download.Tasks.Tests.Backends.Git;
 
 /// <summary>Looks into a .tar.gz with the system's GNU tar, independently of the code under test.</summary>
 internal static class TarListing
 {
-    private static readonly ProcessRunner Runner = new(new RecordingLog());
-
     /// <summary>The entry names, in archive order.</summary>
-    public static async Task<string[]> NamesAsync(string archive)
-    {
-        CommandResult result = await Runner.RunAsync(new ExternalCommand("tar").WithArguments("-tzf", archive), CancellationToken.None);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    public static string[] Names(string archive) => Tar("-tzf", archive);
 
     /// <summary>"tar -tv" lines: mode, owner, size, date and name of each entry.</summary>
-    public static async Task<string[]> VerboseNamesAsync(string archive)
-    {
-        CommandResult result = await Runner.RunAsync(new ExternalCommand("tar").WithArguments("-tvzf", archive), CancellationToken.None);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    public static string[] VerboseNames(string archive) => Tar("-tvzf", archive);
 
     /// <summary>Unpacks the archive into <paramref name="destination"/> (created) and returns it.</summary>
-    public static async Task<string> ExtractAsync(string archive, string destination)
+    public static string Extract(string archive, string destination)
     {
         Directory.CreateDirectory(destination);
-        await Runner.RunAsync(new ExternalCommand("tar").WithArguments("-xzf", archive, "-C", destination), CancellationToken.None);
+        Tar("-xzf", archive, "-C", destination);
         return destination;
     }
+
+    private static string[] Tar(params string[] arguments) =>
+        ReferenceTool.Run("tar", arguments, Path.GetTempPath()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

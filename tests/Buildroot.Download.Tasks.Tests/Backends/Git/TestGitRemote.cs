@@ -1,4 +1,4 @@
-using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.TestUtilities;
 
 namespace Buildroot.Download.Tasks.Tests.Backends.Git;
 
@@ -8,8 +8,6 @@ namespace Buildroot.Download.Tasks.Tests.Backends.Git;
 /// </summary>
 internal sealed class TestGitRemote
 {
-    private static readonly ProcessRunner Runner = new(new RecordingLog());
-
     private TestGitRemote(string bare, string work)
     {
         BarePath = bare;
@@ -57,12 +55,10 @@ internal sealed class TestGitRemote
 
     public Task PushAsync(params string[] refspecs) => GitAsync(["push", "-q", "--force", "origin", .. refspecs]);
 
-    public static async Task<string> RunAsync(string folder, params string[] arguments)
+    /// <summary>The real git, run directly: the fixtures never depend on the code under test.</summary>
+    public static Task<string> RunAsync(string folder, params string[] arguments)
     {
         GitTestConfiguration.EnsureInstalled();
-        CommandResult result = await Runner.RunAsync(
-            new ExternalCommand("git").WithArguments(arguments).WithWorkingDirectory(folder),
-            CancellationToken.None);
-        return result.StandardOutput.TrimEnd('\n');
+        return Task.FromResult(ReferenceTool.Run("git", arguments, folder).TrimEnd('\n'));
     }
 }

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Buildroot.Download.Tasks.Backends;
-using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.TestUtilities;
 
 namespace Buildroot.Download.Tasks.Tests.Backends.Transports;
@@ -18,25 +16,8 @@ internal static class TransportTestKit
         EnvironmentVariable = _ => null,
     };
 
-    public static BackendRequest Request(TemporaryFolder folder, string uri, string fileName, RecordingLog log)
-    {
-        string scratch = folder.Combine("scratch-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(scratch);
-        return new BackendRequest
-        {
-            Uri = uri,
-            FileName = fileName,
-            OutputPath = Path.Combine(scratch, fileName.Replace('?', '_')),
-            ScratchFolder = scratch,
-            Changeset = "1.0",
-            PackageDownloadFolder = folder.Combine("dl", "pkg"),
-            BaseName = "pkg-1.0",
-            RawName = "pkg",
-            Tools = new ToolPaths(),
-            Runner = new ProcessRunner(log),
-            Log = log,
-        };
-    }
+    public static BackendRequest Request(TemporaryFolder folder, string uri, string fileName, RecordingLog log) =>
+        TestRequests.Create(folder, uri, fileName, changeset: "1.0", name: "pkg", baseName: "pkg-1.0", log);
 
     /// <summary>Mode 0700, as a script someone made executable for themselves.</summary>
     public static void MakeOwnerOnlyExecutable(string path)
@@ -72,12 +53,6 @@ internal static class TransportTestKit
         }
     }
 
-    public static string DigestOfFileByCoreutils(string tool, string path)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(tool, [path]) { RedirectStandardOutput = true })!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0);
-        return output.Split(' ')[0];
-    }
+    public static string DigestOfFileByCoreutils(string tool, string path) =>
+        ReferenceTool.Run(tool, [path], Path.GetDirectoryName(path)!).Split(' ')[0];
 }

@@ -8,14 +8,14 @@ namespace Buildroot.Download.Tasks.Tests.Backends.Vcs;
 public sealed class HgUpstream : IDisposable
 {
     private readonly TemporaryFolder _folder = new("hg-upstream");
-    private readonly Lazy<LoopbackServer> _server;
+    private readonly Lazy<LoopbackServerProcess> _server;
 
     public HgUpstream()
     {
         // default: "one" (tagged v1.0), then "two"; branch stable: "stable".
         Path = _folder.Combine("upstream");
         string served = Path;
-        _server = new(() => LoopbackServer.Start("hg", port =>
+        _server = new(() => LoopbackServerProcess.Start("hg", port =>
             ["serve", "--repository", served, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
         if (ToolAvailability.Find("hg") is null)
         {

@@ -22,7 +22,7 @@ public sealed class SvnBackendTests : IClassFixture<SvnUpstream>, IDisposable
     [RequiresToolsFact("svn", "svnadmin", "svnserve", "gzip")]
     public async Task Revision_served_by_svnserve_gives_that_revisions_files_under_the_base_name()
     {
-        using LoopbackServer server = ServeWithSvnserve();
+        using LoopbackServerProcess server = ServeWithSvnserve();
         string trunk = $"svn://127.0.0.1:{server.Port}/main/trunk";
         BackendRequest older = VcsRequests.Create(_folder, trunk, "1", _log);
         BackendRequest newer = VcsRequests.Create(_folder, trunk, "2", _log);
@@ -186,8 +186,8 @@ public sealed class SvnBackendTests : IClassFixture<SvnUpstream>, IDisposable
         return new DateTimeOffset(parsed.Year, parsed.Month, parsed.Day, parsed.Hour, parsed.Minute, parsed.Second, TimeSpan.Zero);
     }
 
-    private LoopbackServer ServeWithSvnserve() =>
-        LoopbackServer.Start("svnserve", port =>
+    private LoopbackServerProcess ServeWithSvnserve() =>
+        LoopbackServerProcess.Start("svnserve", port =>
         [
             "-d", "--foreground", "--listen-host", "127.0.0.1",
             "--listen-port", port.ToString(CultureInfo.InvariantCulture),

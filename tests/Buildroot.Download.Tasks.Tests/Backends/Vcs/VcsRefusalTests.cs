@@ -45,6 +45,22 @@ public sealed class VcsRefusalTests : IDisposable
         _log.Details.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("svn")]
+    [InlineData("hg")]
+    [InlineData("bzr")]
+    [InlineData("cvs")]
+    public async Task A_refused_site_keeps_its_credentials_out_of_the_message(string method)
+    {
+        BackendRequest request = VcsRequests.Create(_folder, "--https://builder:s3cret-token@example.invalid/repo", "v1", _log);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => Backend(method).FetchAsync(request, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.ValueLooksLikeOption);
+        error.Message.ShouldNotContain("s3cret-token");
+        error.Message.ShouldContain("example.invalid/repo");
+    }
+
     private static IDownloadBackend Backend(string method) => method switch
     {
         "svn" => new SvnBackend(),
