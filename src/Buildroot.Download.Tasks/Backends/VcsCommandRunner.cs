@@ -35,7 +35,7 @@ internal static class VcsCommandRunner
 
         throw new BrdlException(
             MessageCodes.ToolFailed,
-            $"'{command}' failed with exit code {result.ExitCode}: {SecretRedactor.Redact(LastLines(result.StandardError))}");
+            $"'{command}' failed with exit code {result.ExitCode}: {SecretRedactor.Redact(ProcessRunner.LastLines(result.StandardError))}");
     }
 
     // A tool may bury the telling line in a traceback; quote just that line.
@@ -44,12 +44,5 @@ internal static class VcsCommandRunner
         int start = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
         int end = text.IndexOf('\n', index);
         return text[start..(end < 0 ? text.Length : end)].Trim();
-    }
-
-    /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
-    private static string LastLines(string text)
-    {
-        string[] lines = text.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
     }
 }

@@ -177,10 +177,13 @@ internal sealed class ProcessRunner
         }
     }
 
-    /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
-    private static string LastLines(string text)
+    /// <summary>
+    /// The end of a tool's error output, where it says what went wrong: what an error message
+    /// quotes of a failed command.
+    /// </summary>
+    internal static string LastLines(string text, int count = 15)
     {
         string[] lines = text.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - count)));
     }
 }

@@ -67,19 +67,12 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
         {
             throw new BrdlException(
                 MessageCodes.VendoringFailed,
-                $"Vendoring {Path.GetFileName(request.ArchivePath)} failed: '{command}' exited with code {result.ExitCode}:\n{LastLines(said)}");
+                $"Vendoring {Path.GetFileName(request.ArchivePath)} failed: '{command}' exited with code {result.ExitCode}:\n{ProcessRunner.LastLines(said, 20)}");
         }
 
         if (said.Length > 0)
         {
             request.Log.Detail(said);
         }
-    }
-
-    /// <summary>The end of a tool's error output is where it says what went wrong.</summary>
-    private static string LastLines(string text)
-    {
-        string[] lines = text.Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 20)));
     }
 }
