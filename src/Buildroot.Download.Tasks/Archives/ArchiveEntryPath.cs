@@ -20,7 +20,7 @@ internal static class ArchiveEntryPath
         parts.Length > count ? parts[count..] : null;
 
     public static BrdlException Unsafe(string entryName, string archivePath, string why) =>
-        new(MessageCodes.UnsafeArchiveEntry, $"Refusing to unpack '{archivePath}': its entry '{entryName}' is unsafe ({why}); nothing may reach outside the destination folder. The archive is damaged or hostile.");
+        new(FailureScope.WrongContent, MessageCodes.UnsafeArchiveEntry, $"Refusing to unpack '{archivePath}': its entry '{entryName}' is unsafe ({why}); nothing may reach outside the destination folder. The archive is damaged or hostile.");
 
     private static string[] Split(string path, string entryName, string archivePath, string subject)
     {

@@ -64,7 +64,7 @@ internal static class ArchiveReader
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                     throw ArchiveEntryPath.Unsafe(entry.Name, archivePath, $"it is a {entry.EntryType} (device files and FIFOs are never unpacked)");
                 default:
-                    throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot unpack '{archivePath}': the entry '{entry.Name}' is of a kind this reader does not handle ({entry.EntryType}).");
+                    throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot unpack '{archivePath}': the entry '{entry.Name}' is of a kind this reader does not handle ({entry.EntryType}).");
             }
         }, cancellationToken).ConfigureAwait(false);
 
@@ -123,7 +123,7 @@ internal static class ArchiveReader
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
             {
-                throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot read '{archivePath}': it is not a valid .tar.gz or .tar ({e.Message}).", e);
+                throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot read '{archivePath}': it is not a valid .tar.gz or .tar ({e.Message}).", e);
             }
 
             if (entry is null || !await visit(entry).ConfigureAwait(false))
@@ -141,7 +141,7 @@ internal static class ArchiveReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot read '{archivePath}': {e.Message}", e);
+            throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot read '{archivePath}': {e.Message}", e);
         }
     }
 

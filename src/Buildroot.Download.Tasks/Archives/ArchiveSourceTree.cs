@@ -66,6 +66,7 @@ internal static class ArchiveSourceTree
         {
             // GNU tar would store it, but it would hang a reader (a FIFO) or mean nothing elsewhere (a device).
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.ArchiveSourceUnreadable,
                 $"'{fullPath}' is a FIFO, socket or device file; a reproducible archive holds only files and symbolic links. Remove it or exclude it.");
         }

@@ -63,6 +63,7 @@ internal static class ReproducibleArchive
             catch (BrdlException e) when (e.Code == MessageCodes.ToolNotFound)
             {
                 throw new BrdlException(
+                    FailureScope.Build,
                     MessageCodes.GzipMissing,
                     $"Cannot run gzip ('{request.GzipTool}') to compress {outputPath}: install gzip, or set BuildrootGzipPath to its path.",
                     e);
@@ -84,7 +85,7 @@ internal static class ReproducibleArchive
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot list '{request.SourceFolder}' to archive it: {e.Message}", e);
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot list '{request.SourceFolder}' to archive it: {e.Message}", e);
         }
     }
 
@@ -141,7 +142,7 @@ internal static class ReproducibleArchive
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{entry.FullPath}' to archive it: {e.Message}", e);
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{entry.FullPath}' to archive it: {e.Message}", e);
         }
     }
 
@@ -153,7 +154,7 @@ internal static class ReproducibleArchive
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read the mode of '{entry.FullPath}' to archive it: {e.Message}", e);
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read the mode of '{entry.FullPath}' to archive it: {e.Message}", e);
         }
     }
 
@@ -166,11 +167,11 @@ internal static class ReproducibleArchive
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read the symbolic link '{entry.FullPath}' to archive it: {e.Message}", e);
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read the symbolic link '{entry.FullPath}' to archive it: {e.Message}", e);
         }
 
         return target is null
-            ? throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"'{entry.FullPath}' stopped being a symbolic link while it was being archived; nothing may change the folder meanwhile.")
+            ? throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{entry.FullPath}' stopped being a symbolic link while it was being archived; nothing may change the folder meanwhile.")
             : System.Text.Encoding.UTF8.GetBytes(target);
     }
 }

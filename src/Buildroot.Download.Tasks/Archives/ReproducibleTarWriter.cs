@@ -67,7 +67,7 @@ internal sealed class ReproducibleTarWriter
             int read = await ReadSourceAsync(content, (int)Math.Min(_copyBuffer.Length, remaining), sourceDescription, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' shrank while it was being archived; nothing may change the folder meanwhile.");
+                throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' shrank while it was being archived; nothing may change the folder meanwhile.");
             }
 
             await WriteAsync(_copyBuffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal sealed class ReproducibleTarWriter
 
         if (await ReadSourceAsync(content, 1, sourceDescription, cancellationToken).ConfigureAwait(false) != 0)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' grew while it was being archived; nothing may change the folder meanwhile.");
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' grew while it was being archived; nothing may change the folder meanwhile.");
         }
 
         await PadToBlockAsync(cancellationToken).ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal sealed class ReproducibleTarWriter
         }
         catch (IOException e)
         {
-            throw new BrdlException(MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{sourceDescription}' to archive it: {e.Message}", e);
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{sourceDescription}' to archive it: {e.Message}", e);
         }
     }
 

@@ -112,7 +112,7 @@ internal sealed class SafeExtraction
             string path = FullPath(relative);
             if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
             {
-                throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': the symbolic link '{_pendingLinks[relative].EntryName}' would replace a folder of the same archive.");
+                throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': the symbolic link '{_pendingLinks[relative].EntryName}' would replace a folder of the same archive.");
             }
 
             if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
@@ -218,7 +218,7 @@ internal sealed class SafeExtraction
         {
             if (File.Exists(path))
             {
-                throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': '{entryName}' needs '{relative}' to be a folder, but an earlier entry made it a file.");
+                throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': '{entryName}' needs '{relative}' to be a folder, but an earlier entry made it a file.");
             }
 
             Directory.CreateDirectory(path);
@@ -234,7 +234,7 @@ internal sealed class SafeExtraction
         string path = FullPath(relative);
         if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
         {
-            throw new BrdlException(MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': the file '{entryName}' would replace a folder.");
+            throw new BrdlException(FailureScope.WrongContent, MessageCodes.ArchiveUnreadable, $"Cannot unpack '{_archivePath}': the file '{entryName}' would replace a folder.");
         }
 
         if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)

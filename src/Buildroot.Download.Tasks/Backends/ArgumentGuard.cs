@@ -21,6 +21,7 @@ internal static class ArgumentGuard
         {
             // A site may carry credentials (https://user:token@host): they never reach the log.
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.ValueLooksLikeOption,
                 $"The {what} '{SecretRedactor.Redact(value)}' starts with '-', so {tool} would read it as an option. " +
                 $"Give a {what} that does not start with '-' (put tool options in DlOpts).");

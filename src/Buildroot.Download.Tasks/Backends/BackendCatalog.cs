@@ -29,6 +29,7 @@ internal sealed class BackendCatalog
         _backends.TryGetValue(method, out Lazy<IDownloadBackend>? backend)
             ? backend.Value
             : throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.UnknownSiteMethod,
                 $"No backend for the download method '{method}'. Use one of: {string.Join(", ", _backends.Keys.Order(StringComparer.Ordinal))}.");
 }

@@ -53,6 +53,13 @@ internal sealed record BackendRequest
     /// </summary>
     public ImmutableArray<string> WantedDigests { get; init; } = ImmutableArray<string>.Empty;
 
+    /// <summary>
+    /// The time limits of this attempt. The wrapper enforces the overall one around the whole
+    /// attempt; a backend applies the stall limit to its transfer (and the overall one to the
+    /// tools it runs, so that they are stopped cleanly rather than abandoned).
+    /// </summary>
+    public TransferLimits Limits { get; init; } = TransferLimits.Default;
+
     public required ToolPaths Tools { get; init; }
 
     public required ProcessRunner Runner { get; init; }

@@ -70,6 +70,7 @@ internal sealed partial class CvsBackend : IDownloadBackend
         if (!HoldsAnyFile(checkout))
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.NoSuchChangeset,
                 $"The checkout of module '{request.RawName}' from {request.Uri} at '{request.Changeset}' holds no file. " +
                 "Check the package's version: a date before the module's first commit gives nothing.");

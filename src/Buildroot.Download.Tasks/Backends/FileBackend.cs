@@ -16,6 +16,7 @@ internal sealed class FileBackend : IDownloadBackend
         if (!File.Exists(source))
         {
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.FileSourceMissing,
                 $"The file {source} does not exist{(Directory.Exists(source) ? " (it is a folder)" : string.Empty)}. Check the package's site ({request.Uri}) and file name.");
         }

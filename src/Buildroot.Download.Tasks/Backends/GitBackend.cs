@@ -86,12 +86,12 @@ internal sealed class GitBackend : IDownloadBackend
     {
         if (request.Uri.Length == 0)
         {
-            throw new BrdlException(MessageCodes.MissingSite, "A git package needs a site: the URL of the repository to clone.");
+            throw new BrdlException(FailureScope.Package, MessageCodes.MissingSite, "A git package needs a site: the URL of the repository to clone.");
         }
 
         if (request.Changeset.Length == 0)
         {
-            throw new BrdlException(MessageCodes.MissingVersion, "A git package needs a version: the branch, tag or sha1 to download.");
+            throw new BrdlException(FailureScope.Package, MessageCodes.MissingVersion, "A git package needs a version: the branch, tag or sha1 to download.");
         }
 
         ArgumentGuard.RefuseOptionLike(request.Uri, "git site", "git");

@@ -76,6 +76,7 @@ internal sealed class GitCache
 
         return await ResolveCommitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.NoSuchChangeset,
                 $"The changeset '{_request.Changeset}' does not exist in the git repository {SecretRedactor.Redact(_request.Uri)}: " +
                 "no branch, tag, commit or special ref of that name was found there. Check the package's version.");

@@ -95,6 +95,7 @@ internal sealed class HttpDownloader : IDisposable
                 SiteUris.DeletePartialOutput(outputPath);
                 string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
                 throw new BrdlException(
+                    FailureScope.Attempt,
                     MessageCodes.HttpFailed,
                     $"Could not download {target.Display}{tries}: {failure.Message}.{failure.Advice}");
             }
@@ -246,7 +247,7 @@ internal sealed class HttpDownloader : IDisposable
             string display = SecretRedactor.Redact(url);
             if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new BrdlException(MessageCodes.HttpFailed, $"'{display}' is not an http or https URL.");
+                throw new BrdlException(FailureScope.Attempt, MessageCodes.HttpFailed, $"'{display}' is not an http or https URL.");
             }
 
             if (uri.UserInfo.Length == 0)

@@ -82,6 +82,7 @@ internal sealed partial class SvnBackend : IDownloadBackend
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset date))
         {
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.ToolFailed,
                 $"'svn info --xml {target}' gave no last-changed date to stamp the archive with; it printed: {infoXml.Trim()}");
         }

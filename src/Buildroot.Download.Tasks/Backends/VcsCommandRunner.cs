@@ -29,11 +29,13 @@ internal static class VcsCommandRunner
         if (missingChangeset.Match(result.StandardError) is { Success: true } match)
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.NoSuchChangeset,
                 $"{changesetDescription} does not exist: '{command}' said: {SecretRedactor.Redact(LineAround(result.StandardError, match.Index))}");
         }
 
         throw new BrdlException(
+            FailureScope.Attempt,
             MessageCodes.ToolFailed,
             $"'{command}' failed with exit code {result.ExitCode}: {SecretRedactor.Redact(ProcessRunner.LastLines(result.StandardError))}");
     }

@@ -22,6 +22,7 @@ internal sealed class DownloadFolder
         if (IsInside(_scratchRoot, _root))
         {
             throw new BrdlException(
+                FailureScope.Build,
                 MessageCodes.InvalidSetting,
                 $"The scratch folder {_scratchRoot} is inside the download folder {_root}; it must be elsewhere (e.g. the project's obj folder), so that no partial file ever sits in the download folder.");
         }
@@ -104,7 +105,7 @@ internal sealed class DownloadFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.CannotInstallFile, $"Cannot write {finalPath}: {e.Message}", e);
+            throw new BrdlException(FailureScope.Build, MessageCodes.CannotInstallFile, $"Cannot write {finalPath}: {e.Message}", e);
         }
         finally
         {

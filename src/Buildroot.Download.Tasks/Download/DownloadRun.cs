@@ -27,22 +27,41 @@ internal sealed class DownloadRun
         WarnAboutTransientPackages(packages);
         var downloader = new PackageDownloader(_settings, _services);
         var results = new ConcurrentDictionary<int, ImmutableArray<DownloadedFile>>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _settings.Parallelism), CancellationToken = cancellationToken };
 
-        await Parallel.ForEachAsync(
-            packages.Select((package, index) => (package, index)),
-            options,
-            async (item, token) =>
-            {
-                try
+        // A failure of the whole build (a missing tool, a download folder that cannot be written)
+        // stops the packages still running: each would only fail the same way.
+        using var buildFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _settings.Parallelism), CancellationToken = buildFailed.Token };
+
+        try
+        {
+            await Parallel.ForEachAsync(
+                packages.Select((package, index) => (package, index)),
+                options,
+                async (item, token) =>
                 {
-                    results[item.index] = await downloader.DownloadAsync(item.package, token).ConfigureAwait(false);
-                }
-                catch (BrdlException e)
-                {
-                    _services.Log.Error(e.Code, e.Message);
-                }
-            }).ConfigureAwait(false);
+                    try
+                    {
+                        results[item.index] = await downloader.DownloadAsync(item.package, token).ConfigureAwait(false);
+                    }
+                    catch (BrdlException e)
+                    {
+                        _services.Log.Error(e.Code, e.Message);
+                        if (e.Scope == FailureScope.Build)
+                        {
+                            await buildFailed.CancelAsync().ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (buildFailed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // Stopped because another package failed the build; that error is the news.
+                    }
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The packages not yet started were skipped after a build failure, reported above.
+        }
 
         return results.OrderBy(pair => pair.Key).SelectMany(pair => pair.Value).ToImmutableArray();
     }

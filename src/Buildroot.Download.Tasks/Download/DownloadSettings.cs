@@ -1,4 +1,5 @@
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Download;
 
@@ -38,6 +39,9 @@ internal sealed record DownloadSettings
     public static int DefaultParallelism => Math.Max(2, Environment.ProcessorCount * 2);
 
     public string? GoProxy { get; init; }
+
+    /// <summary>The time limits of every attempt at a site.</summary>
+    public TransferLimits Limits { get; init; } = TransferLimits.Default;
 
     public ToolPaths Tools { get; init; } = new();
 }

@@ -57,6 +57,7 @@ internal sealed class DownloadWrapper
         if (_settings.Offline)
         {
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.OfflineFileMissing,
                 $"{package.Name}: {finalPath} is not in the download folder, and downloads are off (BuildrootDownloadOffline=true). Download it on a connected machine (dotnet build -t:BuildrootSource) or copy it there.");
         }
@@ -77,6 +78,7 @@ internal sealed class DownloadWrapper
         }
 
         throw new BrdlException(
+            FailureScope.Package,
             FinalCode(failures),
             file.Uris.IsEmpty
                 ? $"{package.Name}: no site to download {file.FileName} from: set Site on the package, or BuildrootPrimarySite/BuildrootBackupSite."
@@ -132,12 +134,16 @@ internal sealed class DownloadWrapper
         CancellationToken cancellationToken)
     {
         string scratch = _folder.CreateScratchFolder(package);
+
+        // The overall limit covers the whole attempt: the transfer, and the post-process's own fetches.
+        using var attemptLimit = new CancellationTokenSource(_settings.Limits.Overall);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptLimit.Token);
         try
         {
             string output = Path.Combine(scratch, file.FileName);
             BackendResult fetched = await _services.Backends.For(uri.Method).FetchAsync(
                 CreateRequest(package, file, uri, output, scratch, expected),
-                cancellationToken).ConfigureAwait(false);
+                attempt.Token).ConfigureAwait(false);
 
             IReadOnlyDictionary<string, string>? digests = fetched.Digests;
             if (file.IsMainSource && package.DownloadPostProcess is { } postProcess)
@@ -155,7 +161,7 @@ internal sealed class DownloadWrapper
                         Runner = _services.Runner,
                         Log = Log,
                     },
-                    cancellationToken).ConfigureAwait(false);
+                    attempt.Token).ConfigureAwait(false);
                 digests = null; // The archive was rewritten: what the backend hashed is gone.
             }
 
@@ -176,8 +182,8 @@ internal sealed class DownloadWrapper
                         return new DownloadedFile(finalPath, package.Name, Transient: false, verified);
                     case Verdict.TryNext:
                         string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashCheckReport.Describe(file.FileName, result, expected)}";
-                        Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {mismatch}");
-                        failures.Add(new UriFailure(mismatch, MessageCodes.HashMismatch));
+                        Log.Detail($"{package.Name}: {mismatch}");
+                        failures.Add(new UriFailure(mismatch, MessageCodes.HashMismatch, FailureScope.WrongContent));
                         return null;
                     default:
                         throw Failure(package, file, result, expected);
@@ -187,11 +193,18 @@ internal sealed class DownloadWrapper
             await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
             return new DownloadedFile(finalPath, package.Name, Transient: true, Verified: false);
         }
-        catch (BrdlException e) when (IsWorthTheNextUri(e))
+        catch (BrdlException e) when (e.EndsOnlyTheAttempt)
         {
             string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {e.Message}";
-            Log.Warning(MessageCodes.UriAttemptFailed, $"{package.Name}: {failure}");
-            failures.Add(new UriFailure(failure, e.Code));
+            Log.Detail($"{package.Name}: {failure}");
+            failures.Add(new UriFailure(failure, e.Code, e.Scope));
+            return null;
+        }
+        catch (OperationCanceledException) when (attemptLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): gave up after {_settings.Limits.Overall.TotalSeconds:0} s (BuildrootDownloadTimeout).";
+            Log.Detail($"{package.Name}: {failure}");
+            failures.Add(new UriFailure(failure, MessageCodes.AttemptTimedOut, FailureScope.Attempt));
             return null;
         }
         finally
@@ -243,23 +256,8 @@ internal sealed class DownloadWrapper
         string detail = result.Outcome == HashCheckOutcome.NoHashFile
             ? $"no hash file for {file.FileName}, and BuildrootForceCheckHashes is set: add one."
             : HashCheckReport.Describe(file.FileName, result, expected, package.HashFiles);
-        return new BrdlException(code, $"{package.Name}: {detail}");
+        return new BrdlException(FailureScope.Package, code, $"{package.Name}: {detail}");
     }
-
-    /// <summary>
-    /// Failures that another URI may not have: the backend or post-process failing.
-    /// Bad input and missing tools fail the same way everywhere, so they end the download at once.
-    /// </summary>
-    private static bool IsWorthTheNextUri(BrdlException e) =>
-        e.Code is not (MessageCodes.ToolNotFound
-            or MessageCodes.GzipMissing
-            or MessageCodes.ValueLooksLikeOption
-            or MessageCodes.FileNotInHashFiles
-            or MessageCodes.UnknownHashAlgorithm
-            or MessageCodes.MalformedHashFile
-            or MessageCodes.NoHashFile
-            or MessageCodes.CannotInstallFile
-            or MessageCodes.LockUnavailable);
 
     private BackendRequest CreateRequest(PackageSpec package, PlannedFile file, DownloadUri uri, string output, string scratch, HashExpectations expected) =>
         new()
@@ -281,6 +279,7 @@ internal sealed class DownloadWrapper
             // as a plain file by another backend, which would not understand them.
             DlOpts = uri.IsMirror ? ImmutableArray<string>.Empty : package.DlOpts,
             WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct().ToImmutableArray(),
+            Limits = _settings.Limits,
             Tools = _settings.Tools,
             Runner = _services.Runner,
             Log = Log,
@@ -288,19 +287,16 @@ internal sealed class DownloadWrapper
 
 
     /// <summary>
-    /// When every site gave the same definite answer, served wrong bytes or did not have the
-    /// changeset, that answer is the news, and the final error's code says so: the fix is in the
-    /// package's hashes or version, not in the network.
+    /// The final error is coded by the most telling cause: a site that delivered the wrong thing
+    /// (bytes that fail their hashes, a refused archive, a changeset it does not have) says more
+    /// than one that could not be reached, and its fix is in the package, not in the network.
     /// </summary>
     private static string FinalCode(List<UriFailure> failures) =>
-        failures.Count > 0 &&
-        failures[0].Code is MessageCodes.HashMismatch or MessageCodes.NoSuchChangeset &&
-        failures.TrueForAll(f => f.Code == failures[0].Code)
-            ? failures[0].Code
-            : MessageCodes.AllUrisFailed;
+        failures.Find(f => f.Scope == FailureScope.WrongContent)?.Code ?? MessageCodes.AllUrisFailed;
 
-    /// <param name="Code">The code of what went wrong at that URI (a backend's, or a hash mismatch).</param>
-    private sealed record UriFailure(string Text, string Code);
+    /// <param name="Code">The code of what went wrong at that URI.</param>
+    /// <param name="Scope">Whether the site could not deliver, or delivered the wrong thing.</param>
+    private sealed record UriFailure(string Text, string Code, FailureScope Scope);
 
     private enum Verdict
     {

@@ -28,7 +28,7 @@ internal static class HashChecker
     {
         if (!File.Exists(filePath))
         {
-            throw new BrdlException(MessageCodes.FileToVerifyMissing, $"Cannot check the hashes of {filePath}: the file does not exist.");
+            throw new BrdlException(FailureScope.Package, MessageCodes.FileToVerifyMissing, $"Cannot check the hashes of {filePath}: the file does not exist.");
         }
 
         // The outcomes come in check-hash's order: nothing to compare with, then nothing for
@@ -87,11 +87,11 @@ internal static class HashChecker
         }
         catch (FileNotFoundException e)
         {
-            throw new BrdlException(MessageCodes.FileToVerifyMissing, $"Cannot check the hashes of {filePath}: the file disappeared while it was being checked.", e);
+            throw new BrdlException(FailureScope.Package, MessageCodes.FileToVerifyMissing, $"Cannot check the hashes of {filePath}: the file disappeared while it was being checked.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.FileToVerifyUnreadable, $"Cannot read {filePath} to check its hashes: {e.Message}", e);
+            throw new BrdlException(FailureScope.Package, MessageCodes.FileToVerifyUnreadable, $"Cannot read {filePath} to check its hashes: {e.Message}", e);
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashE
         {
             if (!InlineHash.TryParse(inline, out string algorithm, out string hex, out string problem))
             {
-                throw new BrdlException(MessageCodes.InvalidInlineHash, $"Invalid Hash metadata for {baseName}: {problem}.");
+                throw new BrdlException(FailureScope.Package, MessageCodes.InvalidInlineHash, $"Invalid Hash metadata for {baseName}: {problem}.");
             }
 
             entries.Add(new HashEntry(algorithm, hex, baseName, InlineHash.Origin));
@@ -65,6 +65,7 @@ internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashE
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.HashFileUnreadable,
                 $"Cannot read the hash file {hashFile}: {e.Message}",
                 e);

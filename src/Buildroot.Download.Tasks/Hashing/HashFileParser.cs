@@ -51,5 +51,5 @@ internal static class HashFileParser
     }
 
     private static BrdlException Malformed(string origin, string problem) =>
-        new(MessageCodes.MalformedHashFile, $"{origin}: malformed hash line: {problem}. Each line reads '<algo> <hex> <file name>', for example 'sha256 <64 hex digits> foo-1.0.tar.gz'.");
+        new(FailureScope.Package, MessageCodes.MalformedHashFile, $"{origin}: malformed hash line: {problem}. Each line reads '<algo> <hex> <file name>', for example 'sha256 <64 hex digits> foo-1.0.tar.gz'.");
 }

@@ -66,6 +66,7 @@ internal static class CrossProcessLock
         catch (UnauthorizedAccessException e)
         {
             throw new BrdlException(
+                FailureScope.Build,
                 MessageCodes.LockUnavailable,
                 $"Cannot take the lock {lockFilePath}: {e.Message} The folder must be writable by this build (a read-only download folder cannot be locked).",
                 e);

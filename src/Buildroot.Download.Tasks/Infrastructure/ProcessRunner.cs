@@ -35,6 +35,7 @@ internal sealed class ProcessRunner
         catch (Win32Exception e)
         {
             throw new BrdlException(
+                FailureScope.Build,
                 MessageCodes.ToolNotFound,
                 $"Cannot run '{command.FileName}': {e.Message}. {command.MissingToolHint ?? "Install it or put it on PATH."}",
                 e);
@@ -61,6 +62,7 @@ internal sealed class ProcessRunner
             await Task.WhenAny(standardInput).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.ToolTimedOut,
                 $"'{command}' did not finish within {command.Timeout}; it was stopped.");
         }
@@ -82,6 +84,7 @@ internal sealed class ProcessRunner
         if (command.ThrowOnFailure && !result.Succeeded)
         {
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.ToolFailed,
                 $"'{command}' failed with exit code {result.ExitCode}: {SecretRedactor.Redact(LastLines(result.StandardError))}");
         }

@@ -21,6 +21,7 @@ internal static class PackageSpecFactory
         if (!PlainNames.IsValidPackageName(name))
         {
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.InvalidPackageName,
                 Redact($"'{name}' is not a valid package name: use letters, digits, '.', '_', '+' and '-', starting with a letter or digit (as Buildroot's package folder names)."));
         }
@@ -60,6 +61,7 @@ internal static class PackageSpecFactory
         if (site is null && SiteMethods.NeedsSite(method))
         {
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.MissingSite,
                 Redact($"Package '{name}' uses the {method} method but has no Site: set its Site metadata (for {method}, the {(SiteMethods.IsVersionControl(method) ? "repository URL" : "location to fetch from")})."));
         }
@@ -143,6 +145,7 @@ internal static class PackageSpecFactory
             }
 
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.MissingVersion,
                 Redact(SiteMethods.IsVersionControl(method)
                     ? $"Package '{values.Package}' has no Version: the {method} method needs one (the changeset: a tag, a branch, a commit or a revision)."
@@ -224,6 +227,7 @@ internal static class PackageSpecFactory
         {
             string option = spec.GitSubmodules ? PackageMetadata.GitSubmodules : PackageMetadata.GitLfs;
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.SubmodulesNeedGit,
                 Redact($"Package '{spec.Name}' sets {option} but downloads with {spec.SiteMethod}, not git: as in Buildroot, submodules and LFS objects come with the git method only."));
         }
@@ -269,12 +273,13 @@ internal static class PackageSpecFactory
             {
                 string shown = wholeValue is null ? $"'{fileName}'" : $"'{wholeValue}' (file name '{fileName}')";
                 throw new BrdlException(
+                    FailureScope.Package,
                     MessageCodes.PathEscapesDownloadFolder,
                     Redact($"Package '{package}': {name} {shown} {problem}: it names a file or folder under the download folder."));
             }
         }
 
         public BrdlException Error(string code, string name, string value, string problem) =>
-            new(code, Redact($"Package '{package}': {name} '{value}' {problem}."));
+            new(FailureScope.Package, code, Redact($"Package '{package}': {name} '{value}' {problem}."));
     }
 }

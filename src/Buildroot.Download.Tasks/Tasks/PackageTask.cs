@@ -73,7 +73,7 @@ public abstract class PackageTask : BuildrootTask
     {
         if (string.IsNullOrWhiteSpace(DownloadDirectory))
         {
-            throw new BrdlException(MessageCodes.InvalidSetting, "BuildrootDlDir is empty: set it (or the BR2_DL_DIR environment variable) to the download folder.");
+            throw new BrdlException(FailureScope.Build, MessageCodes.InvalidSetting, "BuildrootDlDir is empty: set it (or the BR2_DL_DIR environment variable) to the download folder.");
         }
 
         var defaults = new ToolPaths();
@@ -126,7 +126,7 @@ public abstract class PackageTask : BuildrootTask
                 PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), ProjectDirectoryOf(item));
                 if (!names.Add(spec.Name))
                 {
-                    throw new BrdlException(MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
+                    throw new BrdlException(FailureScope.Package, MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
                 }
 
                 specs.Add(spec);

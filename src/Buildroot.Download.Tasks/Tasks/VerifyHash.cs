@@ -71,7 +71,7 @@ public sealed class VerifyHash : BuildrootTask
             string path = Path.GetFullPath(item.ItemSpec, projectDirectory);
             string nameInHashFiles = item.GetMetadata("NameInHashFiles") is { Length: > 0 } name ? name.Trim() : Path.GetFileName(path);
             bool noCheck = MetadataValues.ParseBoolean(item.GetMetadata("NoCheck"), whenEmpty: false)
-                ?? throw new BrdlException(MessageCodes.InvalidBoolean, $"{item.ItemSpec}: NoCheck is '{item.GetMetadata("NoCheck")}'; use true or false (YES and NO work too).");
+                ?? throw new BrdlException(FailureScope.Package, MessageCodes.InvalidBoolean, $"{item.ItemSpec}: NoCheck is '{item.GetMetadata("NoCheck")}'; use true or false (YES and NO work too).");
             string[] hashFiles = MetadataValues.SplitList(item.GetMetadata("HashFiles"))
                 .Select(file => Path.GetFullPath(file, projectDirectory))
                 .ToArray();

@@ -32,6 +32,7 @@ internal sealed class CargoPostProcess : VendoringPostProcess
         if (!File.Exists(manifest))
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.CargoManifestMissing,
                 $"{Path.GetFileName(request.ArchivePath)} has no {manifestSetting} under its top folder: nothing to vendor. "
                 + "Set CargoManifest to the Cargo.toml to use, relative to the top folder.");

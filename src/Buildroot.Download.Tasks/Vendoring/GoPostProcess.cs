@@ -44,6 +44,7 @@ internal sealed class GoPostProcess : VendoringPostProcess
         if (!File.Exists(Path.Combine(moduleFolder, "go.mod")))
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.GoModMissing,
                 $"{Path.GetFileName(request.ArchivePath)} has neither a vendor folder nor a go.mod "
                 + (subdir is null ? "under its top folder" : $"in {subdir}")

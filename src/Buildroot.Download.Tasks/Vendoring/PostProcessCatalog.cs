@@ -21,6 +21,7 @@ internal static class PostProcessCatalog
         Cargo => CargoInstance,
         Go => GoInstance,
         _ => throw new BrdlException(
+            FailureScope.Package,
             MessageCodes.UnknownPostProcess,
             $"Unknown download post-process '{name}': use {Cargo} or {Go}, or leave DownloadPostProcess empty."),
     };

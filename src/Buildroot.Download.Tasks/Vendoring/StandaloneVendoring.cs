@@ -39,7 +39,7 @@ internal static class StandaloneVendoring
     {
         if (!File.Exists(request.ArchivePath))
         {
-            throw new BrdlException(MessageCodes.ArchiveToVendorMissing, $"The archive to vendor, {request.ArchivePath}, does not exist.");
+            throw new BrdlException(FailureScope.Package, MessageCodes.ArchiveToVendorMissing, $"The archive to vendor, {request.ArchivePath}, does not exist.");
         }
 
         var settings = new VendoringSettings(request.CargoManifest, request.GoSubdir);

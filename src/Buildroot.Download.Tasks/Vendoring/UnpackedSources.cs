@@ -63,6 +63,7 @@ internal sealed class UnpackedSources
         if (escapes)
         {
             throw new BrdlException(
+                FailureScope.Package,
                 MessageCodes.VendoringPathOutsideSources,
                 $"{settingName} '{relativePath}' must be a path inside the package's sources (relative to its top folder, without '..').");
         }
@@ -86,6 +87,7 @@ internal sealed class UnpackedSources
         if (entries.Length != 1 || !Directory.Exists(entries[0]) || File.ResolveLinkTarget(entries[0], returnFinalTarget: false) is not null)
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.ArchiveWithoutSingleTopFolder,
                 $"{Path.GetFileName(archivePath)} cannot be vendored: it must hold a single top folder with the sources, "
                 + $"but its top level has {string.Join(", ", entries.Select(Path.GetFileName).Order(StringComparer.Ordinal))}.");
@@ -126,6 +128,7 @@ internal sealed class UnpackedSources
         if (first is null)
         {
             throw new BrdlException(
+                FailureScope.WrongContent,
                 MessageCodes.VendoringFailed,
                 $"{Path.GetFileName(archivePath)} holds no regular file: there are no sources to vendor.");
         }

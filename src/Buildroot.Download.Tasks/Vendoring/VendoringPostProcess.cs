@@ -66,6 +66,7 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
         if (!result.Succeeded)
         {
             throw new BrdlException(
+                FailureScope.Attempt,
                 MessageCodes.VendoringFailed,
                 $"Vendoring {Path.GetFileName(request.ArchivePath)} failed: '{command}' exited with code {result.ExitCode}:\n{ProcessRunner.LastLines(said, 20)}");
         }

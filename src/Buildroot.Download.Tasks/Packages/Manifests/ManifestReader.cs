@@ -91,7 +91,7 @@ internal static class ManifestReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(MessageCodes.ManifestUnreadable, $"Cannot read the package manifest {path}: {e.Message}", e);
+            throw new BrdlException(FailureScope.Package, MessageCodes.ManifestUnreadable, $"Cannot read the package manifest {path}: {e.Message}", e);
         }
     }
 
