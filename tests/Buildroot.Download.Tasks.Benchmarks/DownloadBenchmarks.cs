@@ -85,7 +85,7 @@ public class DownloadBenchmarks
             DownloadDirectory = _folder.Combine(downloadFolder),
             ScratchDirectory = _folder.Combine("scratch"),
         };
-        var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads());
+        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads());
         ImmutableArray<DownloadedFile> files = await new DownloadRun(settings, services).DownloadAllAsync(_packages, CancellationToken.None);
         if (files.Length != PackageCount || log.Failed)
         {

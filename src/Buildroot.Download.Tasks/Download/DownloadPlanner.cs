@@ -13,7 +13,7 @@ internal static class DownloadPlanner
     public static ImmutableArray<PlannedFile> Plan(PackageSpec package, DownloadSettings settings)
     {
         var files = ImmutableArray.CreateBuilder<PlannedFile>();
-        files.Add(PlanFile(package, settings, package.Source, package.Site, package.SiteMethod, isMainSource: true));
+        files.Add(PlanFile(package, settings, package.Source, package.Site, package.Method, isMainSource: true));
 
         // Buildroot's ALL_DOWNLOADS order: the source, the patches, then the extra downloads.
         foreach (string entry in package.Patches.Concat(package.ExtraDownloads))
@@ -22,32 +22,18 @@ internal static class DownloadPlanner
             {
                 int slash = entry.LastIndexOf('/');
                 string folder = entry[..slash];
-                files.Add(PlanFile(package, settings, entry[(slash + 1)..], folder, MirrorMethod(folder), isMainSource: false));
+                files.Add(PlanFile(package, settings, entry[(slash + 1)..], folder, DownloadMethods.ForPlainFile(folder), isMainSource: false));
             }
             else
             {
-                files.Add(PlanFile(package, settings, entry, package.Site, package.SiteMethod, isMainSource: false));
+                files.Add(PlanFile(package, settings, entry, package.Site, package.Method, isMainSource: false));
             }
         }
 
         return files.ToImmutable();
     }
 
-    /// <summary>
-    /// The method a URL is fetched with when it is a plain file (mirrors, full-URL extra
-    /// downloads): Buildroot decides by scheme, whatever the package's own method.
-    /// </summary>
-    public static string MirrorMethod(string uri) =>
-        SchemeOf(uri) switch
-        {
-            "ftp" or "ftps" or "smb" => "curl",
-            "file" => "file",
-            "scp" => "scp",
-            "sftp" => "sftp",
-            _ => "wget",
-        };
-
-    private static PlannedFile PlanFile(PackageSpec package, DownloadSettings settings, string fileName, string? site, string method, bool isMainSource)
+    private static PlannedFile PlanFile(PackageSpec package, DownloadSettings settings, string fileName, string? site, DownloadMethod method, bool isMainSource)
     {
         var uris = ImmutableArray.CreateBuilder<DownloadUri>();
         if (Trim(settings.PrimarySite) is { } primary)
@@ -74,16 +60,10 @@ internal static class DownloadPlanner
     }
 
     private static void AddMirror(ImmutableArray<DownloadUri>.Builder uris, string uri) =>
-        uris.Add(new DownloadUri(MirrorMethod(uri), uri, IsMirror: true));
+        uris.Add(new DownloadUri(DownloadMethods.ForPlainFile(uri), uri, IsMirror: true));
 
     private static string? Trim(string? site) =>
         string.IsNullOrWhiteSpace(site) ? null : site.Trim().TrimEnd('/');
 
     private static bool IsFullUrl(string entry) => entry.Contains("://", StringComparison.Ordinal);
-
-    private static string SchemeOf(string uri)
-    {
-        int separator = uri.IndexOf("://", StringComparison.Ordinal);
-        return separator > 0 ? uri[..separator].ToLowerInvariant() : string.Empty;
-    }
 }

@@ -141,7 +141,7 @@ internal sealed class DownloadWrapper
         try
         {
             string output = Path.Combine(scratch, file.FileName);
-            BackendResult fetched = await _services.Backends.For(uri.Method).FetchAsync(
+            BackendResult fetched = await uri.Method.CreateBackend!().FetchAsync(
                 CreateRequest(package, file, uri, output, scratch, expected),
                 attempt.Token).ConfigureAwait(false);
 

@@ -6,7 +6,7 @@ namespace Buildroot.Download.Tasks.Download;
 /// <param name="Method">wget, curl, git, …: which backend fetches it.</param>
 /// <param name="Uri">The site or mirror folder (the backend appends the file name where it needs one).</param>
 /// <param name="IsMirror">True for primary and backup sites: fetched as plain files, <c>?</c> sent as <c>%3F</c>.</param>
-internal sealed record DownloadUri(string Method, string Uri, bool IsMirror);
+internal sealed record DownloadUri(DownloadMethod Method, string Uri, bool IsMirror);
 
 /// <summary>One file of a package, and the URIs to try for it, in order.</summary>
 /// <param name="FileName">The name in the package's download folder.</param>

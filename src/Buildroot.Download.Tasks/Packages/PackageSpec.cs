@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Download;
 
 namespace Buildroot.Download.Tasks.Packages;
 
@@ -27,6 +28,9 @@ internal sealed record PackageSpec
 
     /// <summary><c>FOO_SITE_METHOD</c>, lower case: wget, curl, git, svn, hg, bzr, cvs, scp, sftp, file, local.</summary>
     public required string SiteMethod { get; init; }
+
+    /// <summary>The row of the method table for <see cref="SiteMethod"/>.</summary>
+    public DownloadMethod Method => DownloadMethods.Get(SiteMethod);
 
     /// <summary><c>FOO_SOURCE</c>: the main file's name in the package's download folder.</summary>
     public required string Source { get; init; }
@@ -93,6 +97,5 @@ internal sealed record PackageSpec
     /// Methods whose archives are not reproducible: Buildroot never checks their hashes
     /// (the "no-check list"); transient packages join it too.
     /// </summary>
-    public bool SkipsHashCheck =>
-        TransientDownload || SiteMethod is "bzr" or "cvs" or "hg";
+    public bool SkipsHashCheck => TransientDownload || !Method.HashesCanBeChecked;
 }

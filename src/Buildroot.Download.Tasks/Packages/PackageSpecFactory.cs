@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 
@@ -39,12 +40,12 @@ internal static class PackageSpecFactory
             }
         }
 
-        string method = SiteMethod(values, site);
+        DownloadMethod method = SiteMethod(values, site);
         string? postProcess = PostProcess(values);
         string? explicitSource = values.Get(PackageMetadata.Source);
         (string dlVersion, string sanitizedVersion) = Version(values, method, explicitSource);
 
-        string source = explicitSource ?? $"{rawName}-{sanitizedVersion}{SiteMethods.ArchiveFormatSuffix(method)}{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz";
+        string source = explicitSource ?? $"{rawName}-{sanitizedVersion}{method.ArchiveSuffix}{PostProcessNames.FormatSuffix(postProcess)}.tar.gz";
         if (explicitSource is null)
         {
             values.RequirePlainName(PackageMetadata.Version, source, dlVersion);
@@ -58,12 +59,12 @@ internal static class PackageSpecFactory
         string dlSubdir = values.Get(PackageMetadata.DlSubdir) ?? rawName;
         values.RequirePlainName(PackageMetadata.DlSubdir, dlSubdir);
 
-        if (site is null && SiteMethods.NeedsSite(method))
+        if (site is null && method.NeedsSite)
         {
             throw new BrdlException(
                 FailureScope.Package,
                 MessageCodes.MissingSite,
-                Redact($"Package '{name}' uses the {method} method but has no Site: set its Site metadata (for {method}, the {(SiteMethods.IsVersionControl(method) ? "repository URL" : "location to fetch from")})."));
+                Redact($"Package '{name}' uses the {method} method but has no Site: set its Site metadata (for {method}, the {(method.IsVersionControl ? "repository URL" : "location to fetch from")})."));
         }
 
         var spec = new PackageSpec
@@ -72,7 +73,7 @@ internal static class PackageSpecFactory
             Version = dlVersion,
             SanitizedVersion = sanitizedVersion,
             Site = site,
-            SiteMethod = method,
+            SiteMethod = method.Name,
             Source = source,
             ExtraDownloads = DownloadEntries(values, PackageMetadata.ExtraDownloads),
             Patches = DownloadEntries(values, PackageMetadata.Patch),
@@ -98,28 +99,26 @@ internal static class PackageSpecFactory
         return spec;
     }
 
-    private static string SiteMethod(Values values, string? site)
+    private static DownloadMethod SiteMethod(Values values, string? site)
     {
         if (values.Get(PackageMetadata.SiteMethod) is { } given)
         {
-            string method = given.ToLowerInvariant();
-            return SiteMethods.All.Contains(method)
-                ? method
-                : throw values.Error(MessageCodes.UnknownSiteMethod, PackageMetadata.SiteMethod, given, $"is not a download method; use one of {string.Join(", ", SiteMethods.All)}");
+            return DownloadMethods.Find(given.ToLowerInvariant())
+                ?? throw values.Error(MessageCodes.UnknownSiteMethod, PackageMetadata.SiteMethod, given, $"is not a download method; use one of {DownloadMethods.Names}");
         }
 
         // Without a site only the mirrors can serve the file, and they are always fetched as plain files.
         if (site is null)
         {
-            return "wget";
+            return DownloadMethods.Wget;
         }
 
-        return SiteMethods.FromSite(site)
+        return DownloadMethods.FromSite(site)
             ?? throw values.Error(
                 MessageCodes.UnknownSiteMethod,
                 PackageMetadata.Site,
                 site,
-                "does not start with a scheme that names a download method (http, https, ftp, ftps, smb, file, scp, sftp, git, svn, hg, bzr, cvs); set SiteMethod");
+                $"does not start with a scheme that names a download method ({DownloadMethods.Schemes}); set SiteMethod");
     }
 
     private static string? PostProcess(Values values)
@@ -134,12 +133,12 @@ internal static class PackageSpecFactory
         };
     }
 
-    private static (string DlVersion, string Sanitized) Version(Values values, string method, string? explicitSource)
+    private static (string DlVersion, string Sanitized) Version(Values values, DownloadMethod method, string? explicitSource)
     {
         string? given = values.Get(PackageMetadata.Version);
         if (given is null)
         {
-            if (explicitSource is not null && !SiteMethods.IsVersionControl(method))
+            if (explicitSource is not null && !method.IsVersionControl)
             {
                 return (string.Empty, string.Empty);
             }
@@ -147,7 +146,7 @@ internal static class PackageSpecFactory
             throw new BrdlException(
                 FailureScope.Package,
                 MessageCodes.MissingVersion,
-                Redact(SiteMethods.IsVersionControl(method)
+                Redact(method.IsVersionControl
                     ? $"Package '{values.Package}' has no Version: the {method} method needs one (the changeset: a tag, a branch, a commit or a revision)."
                     : $"Package '{values.Package}' has no Version: set Version, or give Source (the file name) explicitly."));
         }
@@ -223,7 +222,7 @@ internal static class PackageSpecFactory
 
     private static void CheckMethodOptions(Values values, PackageSpec spec)
     {
-        if ((spec.GitSubmodules || spec.GitLfs) && spec.SiteMethod != "git")
+        if ((spec.GitSubmodules || spec.GitLfs) && spec.Method != DownloadMethods.Git)
         {
             string option = spec.GitSubmodules ? PackageMetadata.GitSubmodules : PackageMetadata.GitLfs;
             throw new BrdlException(
@@ -232,7 +231,7 @@ internal static class PackageSpecFactory
                 Redact($"Package '{spec.Name}' sets {option} but downloads with {spec.SiteMethod}, not git: as in Buildroot, submodules and LFS objects come with the git method only."));
         }
 
-        if (spec.SvnExternals && spec.SiteMethod != "svn")
+        if (spec.SvnExternals && spec.Method != DownloadMethods.Svn)
         {
             throw values.Error(MessageCodes.InvalidSetting, PackageMetadata.SvnExternals, "true", $"needs the svn method; this package downloads with {spec.SiteMethod}");
         }

@@ -34,20 +34,16 @@ public sealed class DownloadPackage : PackageTask
 
         DownloadSettings settings = CreateSettings();
         var services = new DownloadServices(
-            new BackendCatalog(),
             PostProcessCatalog.Get,
             new ProcessRunner(log),
             log,
             TransientDownloadsOfThisBuild());
         ImmutableArray<DownloadedFile> files = await new DownloadRun(settings, services)
-            .DownloadAllAsync(packages.Where(IsDownloaded).ToArray(), cancellationToken)
+            .DownloadAllAsync(packages.Where(package => package.Method.Downloads).ToArray(), cancellationToken)
             .ConfigureAwait(false);
 
         DownloadedFiles = files.Select(ToItem).ToArray();
     }
-
-    /// <summary>Buildroot's <c>local</c> method uses a folder in place: there is nothing to download.</summary>
-    private static bool IsDownloaded(PackageSpec package) => package.SiteMethod != "local";
 
     private static TaskItem ToItem(DownloadedFile file)
     {

@@ -28,7 +28,7 @@ public sealed class ResolveBuildrootFiles : PackageTask
         DownloadSettings settings = CreateSettings();
         var folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
         Files = packages
-            .Where(p => p.SiteMethod != "local")
+            .Where(package => package.Method.Downloads)
             .SelectMany(package => DownloadPlanner.Plan(package, settings).Select(file => ToItem(folder, package, file)))
             .ToArray();
         return Task.CompletedTask;

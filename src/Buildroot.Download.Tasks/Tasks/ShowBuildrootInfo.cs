@@ -52,13 +52,13 @@ public sealed class ShowBuildrootInfo : PackageTask
         package.License,
         package.LicenseFiles,
         package.Redistribute,
-        Files = package.SiteMethod == "local"
+        Files = !package.Method.Downloads
             ? []
             : DownloadPlanner.Plan(package, settings).Select(file => new
             {
                 Name = file.FileName,
                 Path = folder.FinalPath(package, file.FileName),
-                Uris = file.Uris.Select(uri => new { uri.Method, uri.Uri }).ToArray(),
+                Uris = file.Uris.Select(uri => new { Method = uri.Method.Name, uri.Uri }).ToArray(),
             }).ToArray(),
     };
 }

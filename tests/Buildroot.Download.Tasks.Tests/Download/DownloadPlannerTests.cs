@@ -29,7 +29,7 @@ public sealed class DownloadPlannerTests
 
         PlannedFile file = DownloadPlanner.Plan(Zlib, settings).ShouldHaveSingleItem();
 
-        file.Uris.Select(u => (u.Method, u.Uri, u.IsMirror)).ShouldBe(
+        file.Uris.Select(u => (u.Method.Name, u.Uri, u.IsMirror)).ShouldBe(
         [
             ("wget", "http://primary.example/mirror/zlib", true),
             ("wget", "http://primary.example/mirror", true),
@@ -47,7 +47,7 @@ public sealed class DownloadPlannerTests
         PlannedFile file = DownloadPlanner.Plan(Zlib, settings).ShouldHaveSingleItem();
 
         file.Uris.Select(u => u.Uri).ShouldBe(["file:///srv/mirror/zlib", "file:///srv/mirror"]);
-        file.Uris.ShouldAllBe(u => u.Method == "file");
+        file.Uris.ShouldAllBe(u => u.Method.Name == "file");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class DownloadPlannerTests
 
         PlannedFile file = DownloadPlanner.Plan(git, settings).ShouldHaveSingleItem();
 
-        file.Uris.Select(u => u.Method).ShouldBe(["git", "curl", "curl"]);
+        file.Uris.Select(u => u.Method.Name).ShouldBe(["git", "curl", "curl"]);
     }
 
     [Fact]

@@ -331,7 +331,7 @@ public sealed class DownloadWrapperTests : IDisposable
 
     private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec[] packages, DownloadSettings? settings = null, CancellationToken cancellation = default)
     {
-        var services = new DownloadServices(new BackendCatalog(), PostProcessCatalog.Get, new ProcessRunner(_log), _log, _thisBuild);
+        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(_log), _log, _thisBuild);
         return new DownloadRun(settings ?? Settings(), services).DownloadAllAsync(packages, cancellation);
     }
 

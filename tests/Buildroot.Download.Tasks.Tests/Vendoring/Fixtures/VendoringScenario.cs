@@ -38,7 +38,7 @@ internal sealed class VendoringScenario : IDisposable
         Version = "1.0",
         SanitizedVersion = "1.0",
         SiteMethod = "git",
-        Source = $"foo-1.0-git4{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz",
+        Source = $"foo-1.0-git4{PostProcessNames.FormatSuffix(postProcess)}.tar.gz",
         DlSubdir = "foo",
         DownloadPostProcess = postProcess,
         CargoManifest = cargoManifest,

@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Backends;
+
+namespace Buildroot.Download.Tasks.Download;
+
+/// <summary>
+/// The table of download methods: the one place that says, for each method, which schemes
+/// imply it, whether it is version control, whether it needs a site, whether its archives are
+/// hash-checked, what its archives are named and which backend runs it. Adding a method is
+/// adding a row here (and writing its backend).
+/// </summary>
+internal static class DownloadMethods
+{
+    public static readonly DownloadMethod Wget = Row("wget", ["http", "https"], Kind.PlainFile, siteOptional: true, backend: () => new WgetBackend());
+    public static readonly DownloadMethod Git = Row("git", ["git"], Kind.VersionControl, suffix: "-git4", backend: () => new GitBackend());
+    public static readonly DownloadMethod Svn = Row("svn", ["svn"], Kind.VersionControl, suffix: "-svn5", backend: () => new SvnBackend());
+    public static readonly DownloadMethod Local = Row("local", [], Kind.InPlace);
+
+    /// <summary>Every method, in the order messages list them.</summary>
+    public static readonly ImmutableArray<DownloadMethod> All =
+    [
+        Wget,
+        Row("curl", ["ftp", "ftps", "smb"], Kind.PlainFile, siteOptional: true, backend: () => new CurlBackend()),
+        Git,
+        Svn,
+
+        // Their archives are not reproducible: Buildroot does not check their hashes.
+        Row("hg", ["hg"], Kind.VersionControl, reproducible: false, backend: () => new HgBackend()),
+        Row("bzr", ["bzr"], Kind.VersionControl, reproducible: false, backend: () => new BzrBackend()),
+        Row("cvs", ["cvs"], Kind.VersionControl, reproducible: false, backend: () => new CvsBackend()),
+
+        Row("scp", ["scp"], Kind.PlainFile, backend: () => new ScpBackend()),
+        Row("sftp", ["sftp"], Kind.PlainFile, backend: () => new SftpBackend()),
+        Row("file", ["file"], Kind.PlainFile, backend: () => new FileBackend()),
+        Local,
+    ];
+
+    private static readonly ImmutableDictionary<string, DownloadMethod> ByName =
+        All.ToImmutableDictionary(method => method.Name, StringComparer.Ordinal);
+
+    private static readonly ImmutableDictionary<string, DownloadMethod> ByScheme =
+        All.SelectMany(method => method.Schemes.Select(scheme => (scheme, method)))
+            .ToImmutableDictionary(pair => pair.scheme, pair => pair.method, StringComparer.Ordinal);
+
+    /// <summary>The names, for messages: "wget, curl, git, …".</summary>
+    public static string Names => string.Join(", ", All.Select(method => method.Name));
+
+    /// <summary>The schemes that name a method, for messages: "http, https, ftp, …".</summary>
+    public static string Schemes => string.Join(", ", All.SelectMany(method => method.Schemes));
+
+    /// <summary>The method called <paramref name="name"/> (lower case), or null.</summary>
+    public static DownloadMethod? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The method called <paramref name="name"/>; the name must be one the table holds.</summary>
+    public static DownloadMethod Get(string name) =>
+        Find(name) ?? throw new ArgumentOutOfRangeException(nameof(name), name, "Not a download method; names are validated when the package is read.");
+
+    /// <summary>
+    /// The method a site's scheme implies, as Buildroot decides it when no method is given; null
+    /// when the site has no scheme or one no method handles.
+    /// </summary>
+    public static DownloadMethod? FromSite(string site) => ByScheme.GetValueOrDefault(SchemeOf(site));
+
+    /// <summary>
+    /// The method that fetches <paramref name="uri"/> as a plain file: mirrors and full-URL extra
+    /// downloads are fetched by scheme, whatever the package's own method; http is the default.
+    /// </summary>
+    public static DownloadMethod ForPlainFile(string uri) =>
+        FromSite(uri) is { FetchesPlainFiles: true } method ? method : Wget;
+
+    private static DownloadMethod Row(
+        string name,
+        ImmutableArray<string> schemes,
+        Kind kind,
+        bool siteOptional = false,
+        bool reproducible = true,
+        string suffix = "",
+        Func<IDownloadBackend>? backend = null) =>
+        new(
+            name,
+            schemes,
+            IsVersionControl: kind == Kind.VersionControl,
+            FetchesPlainFiles: kind == Kind.PlainFile,
+            NeedsSite: !siteOptional,
+            HashesCanBeChecked: reproducible,
+            ArchiveSuffix: suffix,
+            CreateBackend: backend);
+
+    private static string SchemeOf(string uri)
+    {
+        int separator = uri.IndexOf("://", StringComparison.Ordinal);
+        return separator > 0 ? uri[..separator].ToLowerInvariant() : string.Empty;
+    }
+
+    private enum Kind
+    {
+        /// <summary>Fetches one file by URL (so mirrors can serve it too).</summary>
+        PlainFile,
+
+        /// <summary>Checks out a changeset and archives it.</summary>
+        VersionControl,
+
+        /// <summary>Uses a folder where it is: nothing to download.</summary>
+        InPlace,
+    }
+}
