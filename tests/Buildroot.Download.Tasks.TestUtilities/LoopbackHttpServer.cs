@@ -20,6 +20,7 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Task _acceptLoop;
     private readonly TaskCompletionSource _bodyStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,6 +76,9 @@ public sealed class LoopbackHttpServer : IDisposable
     public void Serve(string path, string content) => Serve(path, Encoding.UTF8.GetBytes(content));
 
     public void Remove(string path) => _files.TryRemove(path, out _);
+
+    /// <summary>Answers requests for <paramref name="path"/> with <c>302 Found</c> to <paramref name="location"/> (any URL, any scheme).</summary>
+    public void Redirect(string path, string location) => _redirects[path] = location;
 
     /// <summary>The next <paramref name="times"/> requests for <paramref name="path"/> get <paramref name="fault"/>.</summary>
     public void Misbehave(string path, Fault fault, int times = 1)
@@ -163,6 +167,12 @@ public sealed class LoopbackHttpServer : IDisposable
         if (RequiredBasicAuth is { } credentials && request.Authorization != BasicAuthorization(credentials))
         {
             await WriteAsync(stream, 401, "Unauthorized", [], extraHeaders: "WWW-Authenticate: Basic realm=\"test\"\r\n");
+            return;
+        }
+
+        if (_redirects.TryGetValue(request.Path, out string? location))
+        {
+            await WriteAsync(stream, 302, "Found", [], extraHeaders: $"Location: {location}\r\n");
             return;
         }
 

@@ -23,6 +23,9 @@ internal sealed class HttpDownloader : IDisposable
         "Buildroot.Download.Tasks",
         typeof(HttpDownloader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
 
+    /// <summary>As many redirects as wget follows by default.</summary>
+    private const int MostRedirects = 20;
+
     private readonly HttpClient _client;
     private readonly HttpDownloadSettings _settings;
 
@@ -34,8 +37,10 @@ internal sealed class HttpDownloader : IDisposable
             Proxy = new EnvironmentProxy(settings.EnvironmentVariable),
             UseProxy = true,
             ConnectTimeout = settings.ConnectTimeout,
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 20,
+
+            // Redirects are followed by us (SendFollowingRedirectsAsync): only to http and https,
+            // and a redirect elsewhere is a clear failure of this site, not an exception.
+            AllowAutoRedirect = false,
 
             // The bytes as served: a .tar.gz sent with "Content-Encoding: gzip" must not be unpacked.
             AutomaticDecompression = DecompressionMethods.None,
@@ -110,19 +115,13 @@ internal sealed class HttpDownloader : IDisposable
         string[] algorithms,
         CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, target.Uri);
-        request.Headers.UserAgent.Add(UserAgent);
-        request.Headers.Authorization = target.Authorization;
-
         // Re-armed before every wait on the server: it fires only when the server stays silent that long.
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stall.CancelAfter(_settings.StallTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await _client
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token)
-                .ConfigureAwait(false);
+            response = await SendFollowingRedirectsAsync(target, stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -163,6 +162,59 @@ internal sealed class HttpDownloader : IDisposable
             return hasher.Finish();
         }
     }
+
+    /// <summary>
+    /// Sends the GET and follows redirects, as browsers and wget do, but only to http and https
+    /// (a <c>Location: file:///etc/passwd</c> is this site's failure, never a read of a local
+    /// file) and at most <see cref="MostRedirects"/> of them. Credentials go only to the host
+    /// they were given for.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpTarget target, CancellationToken cancellationToken)
+    {
+        Uri current = target.Uri;
+        for (int redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.UserAgent.Add(UserAgent);
+            if (IsSameOrigin(current, target.Uri))
+            {
+                request.Headers.Authorization = target.Authorization;
+            }
+
+            HttpResponseMessage response = await _client
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
+            if (!IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                string location = response.Headers.Location?.OriginalString ?? string.Empty;
+                if (!Uri.TryCreate(current, location, out Uri? next) || next.Scheme is not ("http" or "https"))
+                {
+                    throw new FailedTry(
+                        $"the server redirected to '{QuotedText.Cut(SecretRedactor.Redact(location))}', which is not an http or https URL; only those redirects are followed",
+                        transient: false);
+                }
+
+                if (redirects == MostRedirects)
+                {
+                    throw new FailedTry($"the server redirected more than {MostRedirects} times", transient: false);
+                }
+
+                current = next;
+            }
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static bool IsSameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>Copies the body to the file, hashing it, and returns its length.</summary>
     private async Task<long> StreamToFileAsync(

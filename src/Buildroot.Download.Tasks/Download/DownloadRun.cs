@@ -69,12 +69,17 @@ internal sealed class DownloadRun
     private void WarnAboutTransientPackages(IReadOnlyList<PackageSpec> packages)
     {
         string[] transient = packages.Where(p => p.TransientDownload).Select(p => p.Name).ToArray();
-        if (transient.Length > 0 && _services.Transients.ShouldWarn())
+        if (transient.Length == 0 || !_services.Transients.ShouldWarn())
         {
-            _services.Log.Warning(
-                MessageCodes.TransientNotReproducible,
-                $"Transient download of {string.Join(", ", transient)}: fetched again at every build and not checked against hashes, so this build is not reproducible. " +
-                "Two builds at once may each get the other's download, a push during the build may be picked up, and legal information is not reliable.");
+            return;
         }
+
+        string names = string.Join(", ", transient);
+        _services.Log.Warning(
+            MessageCodes.TransientNotReproducible,
+            _settings.Offline
+                ? $"Transient download of {names}: offline, so the copies already in the download folder are used, as they are and unchecked; this build is not reproducible."
+                : $"Transient download of {names}: fetched again at every build and not checked against hashes, so this build is not reproducible. " +
+                  "Two builds at once may each get the other's download, a push during the build may be picked up, and legal information is not reliable.");
     }
 }

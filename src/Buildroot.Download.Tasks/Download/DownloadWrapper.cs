@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
@@ -11,7 +10,9 @@ namespace Buildroot.Download.Tasks.Download;
 /// an existing file is checked (its stamp, else its hashes) and kept when good; otherwise each
 /// URI is tried in turn — backend into a scratch folder, post-process, hash check — and the
 /// first good result is renamed into place atomically. Every failure leaves the download
-/// folder as it was.
+/// folder as it was. What a hash check means is <see cref="HashPolicy"/>'s to say; whether a
+/// failure ends the attempt, the package or the build is said where it is raised
+/// (<see cref="BrdlException.Scope"/>).
 /// </summary>
 internal sealed class DownloadWrapper
 {
@@ -28,27 +29,32 @@ internal sealed class DownloadWrapper
 
     private IBuildLog Log => _services.Log;
 
-    public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, CancellationToken cancellationToken)
+    /// <summary>True when <see cref="DownloadAsync"/> would fetch the file rather than keep what is there.</summary>
+    public bool WillFetch(PackageSpec package, PlannedFile file)
     {
         string finalPath = _folder.FinalPath(package, file.FileName);
-        bool skipHashCheck = file.IsMainSource && package.SkipsHashCheck;
-        HashExpectations expected = HashExpectations.Load(
-            file.FileName,
-            package.HashFiles,
-            file.IsMainSource ? package.InlineHashes : ImmutableArray<string>.Empty);
+        return package.TransientDownload
+            ? !UsesTransientCopyAtHand(finalPath)
+            : !File.Exists(finalPath) && !File.Exists(_folder.OldLayoutPath(file.FileName));
+    }
 
-        // Within one build a transient file is fetched once; offline, the copy at hand is all there is.
-        if (package.TransientDownload &&
-            (_services.Transients.AlreadyDownloaded(finalPath) || (_settings.Offline && File.Exists(finalPath))))
+    public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, HashFileSet hashFiles, CancellationToken cancellationToken)
+    {
+        string finalPath = _folder.FinalPath(package, file.FileName);
+        HashCheckSubject subject = PackageHashChecks.Subject(package, file, hashFiles, _settings.ForceCheckHashes);
+
+        if (package.TransientDownload)
         {
-            return new DownloadedFile(finalPath, package.Name, Transient: true, Verified: false);
+            if (UsesTransientCopyAtHand(finalPath))
+            {
+                return new DownloadedFile(finalPath, package.Name, Transient: true, Verified: false);
+            }
         }
-
-        if (!package.TransientDownload)
+        else
         {
             _folder.AdoptOldLayoutFile(package, file.FileName, Log);
             if (File.Exists(finalPath) &&
-                await CheckExistingAsync(package, file, finalPath, expected, skipHashCheck, cancellationToken).ConfigureAwait(false) is { } kept)
+                await KeepExistingAsync(package, file, finalPath, subject, cancellationToken).ConfigureAwait(false) is { } kept)
             {
                 return kept;
             }
@@ -66,7 +72,7 @@ internal sealed class DownloadWrapper
         foreach (DownloadUri uri in file.Uris)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await TryUriAsync(package, file, uri, finalPath, expected, skipHashCheck, failures, cancellationToken).ConfigureAwait(false) is { } downloaded)
+            if (await TryUriAsync(package, file, uri, finalPath, subject, failures, cancellationToken).ConfigureAwait(false) is { } downloaded)
             {
                 if (package.TransientDownload)
                 {
@@ -86,39 +92,43 @@ internal sealed class DownloadWrapper
                   string.Join(Environment.NewLine + "  ", failures.Select(f => f.Text)));
     }
 
-    /// <summary>Step 1 of the wrapper: null when the existing file must be downloaded again.</summary>
-    private async Task<DownloadedFile?> CheckExistingAsync(
+    /// <summary>
+    /// A transient file is fetched once within a build; offline, the copy at hand is all there is.
+    /// </summary>
+    private bool UsesTransientCopyAtHand(string finalPath) =>
+        _services.Transients.AlreadyDownloaded(finalPath) || (_settings.Offline && File.Exists(finalPath));
+
+    /// <summary>Step 1 of the wrapper: the existing file when it may be kept, null when it must be downloaded again.</summary>
+    private async Task<DownloadedFile?> KeepExistingAsync(
         PackageSpec package,
         PlannedFile file,
         string finalPath,
-        HashExpectations expected,
-        bool skipHashCheck,
+        HashCheckSubject subject,
         CancellationToken cancellationToken)
     {
         string stampPath = _folder.StampPath(package, file.FileName);
-        if (VerifiedStamp.Vouches(stampPath, finalPath, expected))
+        if (VerifiedStamp.Vouches(stampPath, finalPath, subject.Expected))
         {
             return new DownloadedFile(finalPath, package.Name, Transient: false, Verified: true);
         }
 
-        HashCheckResult result = await HashChecker.CheckAsync(finalPath, expected, null, cancellationToken).ConfigureAwait(false);
-        switch (Judge(package, file, result, skipHashCheck))
+        HashVerdict verdict = await HashPolicy.CheckAsync(finalPath, subject, HashCheckPurpose.ExistingFile, null, cancellationToken).ConfigureAwait(false);
+        switch (verdict.Action)
         {
-            case Verdict.Accept:
-                if (result.Outcome == HashCheckOutcome.Good)
+            case HashAction.Accept or HashAction.AcceptWithWarning:
+                Report(package, verdict);
+                if (verdict.IsVerified)
                 {
-                    VerifiedStamp.Write(stampPath, finalPath, result.Verified);
+                    VerifiedStamp.Write(stampPath, finalPath, verdict.Verified);
                 }
 
-                return new DownloadedFile(finalPath, package.Name, Transient: false, Verified: result.Outcome == HashCheckOutcome.Good);
-            case Verdict.TryNext:
-                Log.Warning(
-                    MessageCodes.ExistingFileWrongHash,
-                    $"{package.Name}: {finalPath} does not match its hashes; removing it and downloading it again.{Environment.NewLine}{HashCheckReport.Describe(file.FileName, result, expected)}");
+                return new DownloadedFile(finalPath, package.Name, Transient: false, verdict.IsVerified);
+            case HashAction.DownloadAgain:
+                Report(package, verdict);
                 _folder.Discard(package, file.FileName);
                 return null;
             default:
-                throw Failure(package, file, result, expected);
+                throw PackageFailure(package, verdict);
         }
     }
 
@@ -128,8 +138,7 @@ internal sealed class DownloadWrapper
         PlannedFile file,
         DownloadUri uri,
         string finalPath,
-        HashExpectations expected,
-        bool skipHashCheck,
+        HashCheckSubject subject,
         List<UriFailure> failures,
         CancellationToken cancellationToken)
     {
@@ -142,70 +151,42 @@ internal sealed class DownloadWrapper
         {
             string output = Path.Combine(scratch, file.FileName);
             BackendResult fetched = await uri.Method.CreateBackend!().FetchAsync(
-                CreateRequest(package, file, uri, output, scratch, expected),
+                CreateRequest(package, file, uri, output, scratch, subject.Expected),
                 attempt.Token).ConfigureAwait(false);
 
             IReadOnlyDictionary<string, string>? digests = fetched.Digests;
             if (file.IsMainSource && package.DownloadPostProcess is { } postProcess)
             {
-                await _services.PostProcesses(postProcess).RunAsync(
-                    new Vendoring.PostProcessRequest
-                    {
-                        ArchivePath = output,
-                        ScratchFolder = Directory.CreateDirectory(Path.Combine(scratch, "post-process")).FullName,
-                        DownloadDirectory = _folder.Root,
-                        Settings = new Vendoring.VendoringSettings(package.CargoManifest, package.GoSubdir),
-                        BaseName = package.BaseName,
-                        GoProxy = _settings.GoProxy,
-                        Tools = _settings.Tools,
-                        Runner = _services.Runner,
-                        Log = Log,
-                    },
-                    attempt.Token).ConfigureAwait(false);
+                await _services.PostProcesses(postProcess).RunAsync(PostProcessRequest(package, output, scratch), attempt.Token).ConfigureAwait(false);
                 digests = null; // The archive was rewritten: what the backend hashed is gone.
             }
 
-            bool verified = false;
-            if (!package.TransientDownload)
+            HashVerdict verdict = await HashPolicy.CheckAsync(output, subject, HashCheckPurpose.Download, digests, attempt.Token).ConfigureAwait(false);
+            switch (verdict.Action)
             {
-                HashCheckResult result = await HashChecker.CheckAsync(output, expected, digests, cancellationToken).ConfigureAwait(false);
-                switch (Judge(package, file, result, skipHashCheck))
-                {
-                    case Verdict.Accept:
-                        verified = result.Outcome == HashCheckOutcome.Good;
-                        await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
-                        if (verified)
-                        {
-                            VerifiedStamp.Write(_folder.StampPath(package, file.FileName), finalPath, result.Verified);
-                        }
+                case HashAction.Accept or HashAction.AcceptWithWarning:
+                    Report(package, verdict);
+                    await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
+                    if (verdict.IsVerified)
+                    {
+                        VerifiedStamp.Write(_folder.StampPath(package, file.FileName), finalPath, verdict.Verified);
+                    }
 
-                        return new DownloadedFile(finalPath, package.Name, Transient: false, verified);
-                    case Verdict.TryNext:
-                        string mismatch = $"{SecretRedactor.Redact(uri.Uri)}: {HashCheckReport.Describe(file.FileName, result, expected)}";
-                        Log.Detail($"{package.Name}: {mismatch}");
-                        failures.Add(new UriFailure(mismatch, MessageCodes.HashMismatch, FailureScope.WrongContent));
-                        return null;
-                    default:
-                        throw Failure(package, file, result, expected);
-                }
+                    return new DownloadedFile(finalPath, package.Name, package.TransientDownload, verdict.IsVerified);
+                case HashAction.TryNextSite:
+                    throw new BrdlException(FailureScope.WrongContent, verdict.Code!, verdict.Text);
+                default:
+                    throw PackageFailure(package, verdict);
             }
-
-            await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
-            return new DownloadedFile(finalPath, package.Name, Transient: true, Verified: false);
         }
         catch (BrdlException e) when (e.EndsOnlyTheAttempt)
         {
-            string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {e.Message}";
-            Log.Detail($"{package.Name}: {failure}");
-            failures.Add(new UriFailure(failure, e.Code, e.Scope));
-            return null;
+            return AttemptFailed(package, uri, e.Message, e.Code, e.Scope, failures);
         }
         catch (OperationCanceledException) when (attemptLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): gave up after {_settings.Limits.Overall.TotalSeconds:0} s (BuildrootDownloadTimeout).";
-            Log.Detail($"{package.Name}: {failure}");
-            failures.Add(new UriFailure(failure, MessageCodes.AttemptTimedOut, FailureScope.Attempt));
-            return null;
+            string reason = $"gave up after {_settings.Limits.Overall.TotalSeconds:0} s, the limit of one attempt (BuildrootDownloadTimeout).";
+            return AttemptFailed(package, uri, reason, MessageCodes.AttemptTimedOut, FailureScope.Attempt, failures);
         }
         finally
         {
@@ -213,51 +194,43 @@ internal sealed class DownloadWrapper
         }
     }
 
-    /// <summary>What the wrapper does with a hash check's outcome (check-hash's exit codes).</summary>
-    private Verdict Judge(PackageSpec package, PlannedFile file, HashCheckResult result, bool skipHashCheck)
+    /// <summary>
+    /// Notes why one URI failed. It is a detail, not a warning: when a later site delivers, the
+    /// build is fine (and must stay fine under -warnaserror); when none does, the final error
+    /// lists every URI with its reason.
+    /// </summary>
+    private DownloadedFile? AttemptFailed(PackageSpec package, DownloadUri uri, string reason, string code, FailureScope scope, List<UriFailure> failures)
     {
-        switch (result.Outcome)
+        string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {reason}";
+        Log.Detail($"{package.Name}: {failure}");
+        failures.Add(new UriFailure(failure, code, scope));
+        return null;
+    }
+
+    private void Report(PackageSpec package, HashVerdict verdict)
+    {
+        if (verdict.Action is HashAction.AcceptWithWarning or HashAction.DownloadAgain)
         {
-            case HashCheckOutcome.Good:
-                return Verdict.Accept;
-            case HashCheckOutcome.NoHashFile:
-                if (skipHashCheck)
-                {
-                    return Verdict.Accept;
-                }
-
-                if (_settings.ForceCheckHashes)
-                {
-                    return Verdict.Fail;
-                }
-
-                Log.Warning(
-                    MessageCodes.NoHashFile,
-                    $"{package.Name}: no hash file for {file.FileName}, so it is not checked. Add a hash file (HashFiles, or <name>.hash beside the manifest) or a Hash metadata.");
-                return Verdict.Accept;
-            case HashCheckOutcome.NotListed:
-                return skipHashCheck ? Verdict.Accept : Verdict.Fail;
-            case HashCheckOutcome.Mismatch:
-                return Verdict.TryNext;
-            default:
-                return Verdict.Fail;
+            Log.Warning(verdict.Code!, $"{package.Name}: {verdict.Text}");
         }
     }
 
-    private static BrdlException Failure(PackageSpec package, PlannedFile file, HashCheckResult result, HashExpectations expected)
-    {
-        string code = result.Outcome switch
+    private static BrdlException PackageFailure(PackageSpec package, HashVerdict verdict) =>
+        new(FailureScope.Package, verdict.Code!, $"{package.Name}: {verdict.Text}");
+
+    private Vendoring.PostProcessRequest PostProcessRequest(PackageSpec package, string archive, string scratch) =>
+        new()
         {
-            HashCheckOutcome.NoHashFile => MessageCodes.NoHashFile,
-            HashCheckOutcome.NotListed => MessageCodes.FileNotInHashFiles,
-            HashCheckOutcome.UnknownAlgorithm => MessageCodes.UnknownHashAlgorithm,
-            _ => MessageCodes.HashMismatch,
+            ArchivePath = archive,
+            ScratchFolder = Directory.CreateDirectory(Path.Combine(scratch, "post-process")).FullName,
+            DownloadDirectory = _folder.Root,
+            Settings = new Vendoring.VendoringSettings(package.CargoManifest, package.GoSubdir),
+            BaseName = package.BaseName,
+            GoProxy = _settings.GoProxy,
+            Tools = _settings.Tools,
+            Runner = _services.Runner,
+            Log = Log,
         };
-        string detail = result.Outcome == HashCheckOutcome.NoHashFile
-            ? $"no hash file for {file.FileName}, and BuildrootForceCheckHashes is set: add one."
-            : HashCheckReport.Describe(file.FileName, result, expected, package.HashFiles);
-        return new BrdlException(FailureScope.Package, code, $"{package.Name}: {detail}");
-    }
 
     private BackendRequest CreateRequest(PackageSpec package, PlannedFile file, DownloadUri uri, string output, string scratch, HashExpectations expected) =>
         new()
@@ -277,14 +250,13 @@ internal sealed class DownloadWrapper
             UrlEncode = uri.IsMirror,
             // DlOpts are options for the package's own tool (git, scp, …); a mirror is fetched
             // as a plain file by another backend, which would not understand them.
-            DlOpts = uri.IsMirror ? ImmutableArray<string>.Empty : package.DlOpts,
-            WantedDigests = expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct().ToImmutableArray(),
+            DlOpts = uri.IsMirror ? [] : package.DlOpts,
+            WantedDigests = [.. expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct()],
             Limits = _settings.Limits,
             Tools = _settings.Tools,
             Runner = _services.Runner,
             Log = Log,
         };
-
 
     /// <summary>
     /// The final error is coded by the most telling cause: a site that delivered the wrong thing
@@ -297,11 +269,4 @@ internal sealed class DownloadWrapper
     /// <param name="Code">The code of what went wrong at that URI.</param>
     /// <param name="Scope">Whether the site could not deliver, or delivered the wrong thing.</param>
     private sealed record UriFailure(string Text, string Code, FailureScope Scope);
-
-    private enum Verdict
-    {
-        Accept,
-        TryNext,
-        Fail,
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -6,8 +7,8 @@ namespace Buildroot.Download.Tasks.Download;
 
 /// <summary>
 /// The download step of one package: under the package lock (the same <c>.lock</c> file
-/// Buildroot's wrapper flocks), prints "Downloading" when something is to be fetched (always,
-/// for a transient package), then fetches its files one after the other.
+/// Buildroot's wrapper flocks), prints "Downloading" when something is to be fetched (a
+/// transient package is, once per build), then fetches its files one after the other.
 /// </summary>
 internal sealed class PackageDownloader
 {
@@ -27,9 +28,10 @@ internal sealed class PackageDownloader
     public async Task<ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, CancellationToken cancellationToken)
     {
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
+        HashFileSet hashFiles = HashFileSet.Read(package.HashFiles);
         using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
         {
-            if (package.TransientDownload || files.Any(f => !File.Exists(_folder.FinalPath(package, f.FileName))))
+            if (files.Any(file => _wrapper.WillFetch(package, file)))
             {
                 _services.Log.Message($">>> {package.Name} {package.Version} Downloading");
             }
@@ -37,7 +39,7 @@ internal sealed class PackageDownloader
             var downloaded = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
             foreach (PlannedFile file in files)
             {
-                downloaded.Add(await _wrapper.DownloadAsync(package, file, cancellationToken).ConfigureAwait(false));
+                downloaded.Add(await _wrapper.DownloadAsync(package, file, hashFiles, cancellationToken).ConfigureAwait(false));
             }
 
             return downloaded.MoveToImmutable();

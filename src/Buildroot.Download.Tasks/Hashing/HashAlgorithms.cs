@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Hashing;
 
@@ -30,11 +31,11 @@ internal static class HashAlgorithms
         int expectedLength = HexLengths[algorithm];
         if (!hex.All(char.IsAsciiHexDigit))
         {
-            return $"'{hex}' is not hexadecimal";
+            return $"'{QuotedText.Cut(hex)}' is not hexadecimal";
         }
 
         return hex.Length == expectedLength
             ? null
-            : $"a {algorithm} digest has {expectedLength} hex digits, '{hex}' has {hex.Length}";
+            : $"a {algorithm} digest has {expectedLength} hex digits, '{QuotedText.Cut(hex)}' has {hex.Length}";
     }
 }

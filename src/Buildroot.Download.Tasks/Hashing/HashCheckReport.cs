@@ -13,12 +13,7 @@ internal static class HashCheckReport
     /// <param name="fileName">The file's final name, as hash files list it.</param>
     /// <param name="result">What <see cref="HashChecker"/> found.</param>
     /// <param name="expected">What it compared with.</param>
-    /// <param name="hashFilesLookedFor">Every hash file that was asked for, existing or not, to name them when none exists.</param>
-    public static string Describe(
-        string fileName,
-        HashCheckResult result,
-        HashExpectations expected,
-        IReadOnlyCollection<string>? hashFilesLookedFor = null) =>
+    public static string Describe(string fileName, HashCheckResult result, HashExpectations expected) =>
         result.Outcome switch
         {
             HashCheckOutcome.Good => string.Join(
@@ -30,9 +25,8 @@ internal static class HashCheckReport
                 $"Add a line 'sha256 <hex> {fileName}' to one of them, with the digest its authors publish " +
                 $"(or that `sha256sum {fileName}` gives on a copy you trust).",
             HashCheckOutcome.NoHashFile =>
-                $"No hash file found for {fileName}" +
-                (hashFilesLookedFor is { Count: > 0 } ? $" (looked for {string.Join(", ", hashFilesLookedFor)})" : string.Empty) +
-                $": its content is not checked. Write a hash file with a line 'sha256 <hex> {fileName}', or give the Hash metadata sha256:<hex>.",
+                $"No hash file for {fileName}: its content is not checked. Write a hash file with a line 'sha256 <hex> {fileName}' " +
+                "(HashFiles, or <name>.hash beside the manifest), or give the Hash metadata sha256:<hex>.",
             HashCheckOutcome.UnknownAlgorithm => string.Join(
                 Environment.NewLine,
                 expected.Entries

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Hashing;
 
@@ -12,63 +11,18 @@ internal sealed record HashEntry(string Algorithm, string ExpectedHex, string Fi
 
 /// <summary>
 /// What check-hash would compare one file against: every entry for that file's name in the
-/// given hash files (those that exist) and the inline hashes.
+/// package's hash files and its inline hashes.
 /// </summary>
-/// <param name="HashFileFound">True when at least one hash file exists, or inline hashes were given.</param>
+/// <param name="HashFileFound">True when the package has a hash file, or inline hashes for this file.</param>
 /// <param name="Entries">The entries naming this file, in file order.</param>
-/// <param name="HashFilesRead">The hash files that exist, for messages.</param>
+/// <param name="HashFilesRead">The hash files read, for messages.</param>
 internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashEntry> Entries, ImmutableArray<string> HashFilesRead)
 {
     /// <summary>
-    /// Reads the hash files (missing ones are skipped, as Buildroot does) and keeps the lines
-    /// naming <paramref name="fileName"/>; <paramref name="inlineHashes"/> (each <c>algo:hex</c>)
-    /// apply to it too. A malformed line is a <see cref="Infrastructure.BrdlException"/>.
+    /// Reads <paramref name="hashFiles"/> (each must exist and be well formed: see
+    /// <see cref="HashFileSet.Read"/>) and keeps the lines naming <paramref name="fileName"/>;
+    /// <paramref name="inlineHashes"/> apply to it too.
     /// </summary>
-    public static HashExpectations Load(string fileName, IEnumerable<string> hashFiles, IEnumerable<string> inlineHashes)
-    {
-        string baseName = Path.GetFileName(fileName);
-        var entries = ImmutableArray.CreateBuilder<HashEntry>();
-        var filesRead = ImmutableArray.CreateBuilder<string>();
-
-        foreach (string hashFile in hashFiles.Distinct(StringComparer.Ordinal))
-        {
-            // check-hash tests `-f`: a folder or a missing path is "no hash file", not an error.
-            if (!File.Exists(hashFile))
-            {
-                continue;
-            }
-
-            filesRead.Add(hashFile);
-            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile)).Where(entry => entry.FileName == baseName));
-        }
-
-        foreach (string inline in inlineHashes)
-        {
-            if (!InlineHash.TryParse(inline, out string algorithm, out string hex, out string problem))
-            {
-                throw new BrdlException(FailureScope.Package, MessageCodes.InvalidInlineHash, $"Invalid Hash metadata for {baseName}: {problem}.");
-            }
-
-            entries.Add(new HashEntry(algorithm, hex, baseName, InlineHash.Origin));
-        }
-
-        bool found = filesRead.Count > 0 || entries.Any(entry => entry.Origin == InlineHash.Origin);
-        return new HashExpectations(found, entries.ToImmutable(), filesRead.ToImmutable());
-    }
-
-    private static string[] ReadLines(string hashFile)
-    {
-        try
-        {
-            return File.ReadAllLines(hashFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BrdlException(
-                FailureScope.Package,
-                MessageCodes.HashFileUnreadable,
-                $"Cannot read the hash file {hashFile}: {e.Message}",
-                e);
-        }
-    }
+    public static HashExpectations Load(string fileName, IEnumerable<string> hashFiles, IEnumerable<HashEntry> inlineHashes) =>
+        HashFileSet.Read(hashFiles).ExpectationsFor(fileName, inlineHashes);
 }

@@ -28,7 +28,7 @@ internal static class HashFileParser
             string fileName = line; // like `read`'s last variable: the rest of the line, blanks trimmed
             if (fileName.Length == 0)
             {
-                throw Malformed(origin, $"expected '<algo> <hex> <file name>', found '{lines[index].Trim(Blanks)}'");
+                throw Malformed(origin, $"expected '<algo> <hex> <file name>', found '{QuotedText.Cut(lines[index].Trim(Blanks))}'");
             }
 
             // An algorithm we do not know is check-hash's exit 4 for the file it names, not a syntax

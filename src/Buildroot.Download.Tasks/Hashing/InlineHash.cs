@@ -1,3 +1,5 @@
+using Buildroot.Download.Tasks.Infrastructure;
+
 namespace Buildroot.Download.Tasks.Hashing;
 
 /// <summary>
@@ -10,17 +12,28 @@ internal static class InlineHash
     public const string Origin = "Hash metadata";
 
     /// <summary>
-    /// Splits <paramref name="value"/> into a known algorithm and a well-formed digest (lower
-    /// case); returns false with <paramref name="problem"/> saying what is wrong otherwise.
+    /// Reads <paramref name="value"/> as the expected hash of <paramref name="fileName"/>: a known
+    /// algorithm and a well-formed digest (lower case). Returns null with <paramref name="problem"/>
+    /// saying what is wrong otherwise.
     /// </summary>
-    public static bool TryParse(string value, out string algorithm, out string hex, out string problem)
+    public static HashEntry? Parse(string value, string fileName, out string problem)
+    {
+        if (!TryParse(value, out string algorithm, out string hex, out problem))
+        {
+            return null;
+        }
+
+        return new HashEntry(algorithm, hex, fileName, Origin);
+    }
+
+    private static bool TryParse(string value, out string algorithm, out string hex, out string problem)
     {
         algorithm = string.Empty;
         hex = string.Empty;
         int colon = value.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == value.Length - 1)
         {
-            problem = $"'{value}' is not of the form algo:hex (for example sha256:<64 hex digits>)";
+            problem = $"'{QuotedText.Cut(value)}' is not of the form algo:hex (for example sha256:<64 hex digits>)";
             return false;
         }
 
@@ -28,7 +41,7 @@ internal static class InlineHash
         hex = value[(colon + 1)..].Trim().ToLowerInvariant();
         if (!HashAlgorithms.IsKnown(algorithm))
         {
-            problem = $"'{algorithm}' is not a hash algorithm check-hash knows ({string.Join(", ", HashAlgorithms.Names)})";
+            problem = $"'{QuotedText.Cut(algorithm)}' is not a hash algorithm check-hash knows ({string.Join(", ", HashAlgorithms.Names)})";
             return false;
         }
 

@@ -182,11 +182,13 @@ internal sealed class ProcessRunner
 
     /// <summary>
     /// The end of a tool's error output, where it says what went wrong: what an error message
-    /// quotes of a failed command.
+    /// quotes of a failed command — its last lines, and of those no more than a screenful.
     /// </summary>
     internal static string LastLines(string text, int count = 15)
     {
+        const int MostCharacters = 4000;
         string[] lines = text.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - count)));
+        string end = string.Join('\n', lines.Skip(Math.Max(0, lines.Length - count)));
+        return end.Length <= MostCharacters ? end : "…" + end[^MostCharacters..];
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Download;
+using Buildroot.Download.Tasks.Hashing;
 
 namespace Buildroot.Download.Tasks.Packages;
 
@@ -47,11 +48,11 @@ internal sealed record PackageSpec
     /// <summary><c>FOO_DL_OPTS</c>, already split into separate arguments.</summary>
     public ImmutableArray<string> DlOpts { get; init; } = ImmutableArray<string>.Empty;
 
-    /// <summary>Hash files to check, in order; those that do not exist are simply absent.</summary>
+    /// <summary>Hash files to check, in order (absolute paths); each must exist.</summary>
     public ImmutableArray<string> HashFiles { get; init; } = ImmutableArray<string>.Empty;
 
-    /// <summary>The <c>Hash</c> metadata: extra hashes for the main file, each <c>algo:hex</c>.</summary>
-    public ImmutableArray<string> InlineHashes { get; init; } = ImmutableArray<string>.Empty;
+    /// <summary>The <c>Hash</c> metadata, parsed: extra hashes for the main file (<see cref="Source"/>).</summary>
+    public ImmutableArray<HashEntry> InlineHashes { get; init; } = ImmutableArray<HashEntry>.Empty;
 
     public bool TransientDownload { get; init; }
 
@@ -92,10 +93,4 @@ internal sealed record PackageSpec
     /// <summary><see cref="RawName"/> of a package called <paramref name="name"/>.</summary>
     public static string RawNameOf(string name) =>
         name.StartsWith("host-", StringComparison.Ordinal) ? name["host-".Length..] : name;
-
-    /// <summary>
-    /// Methods whose archives are not reproducible: Buildroot never checks their hashes
-    /// (the "no-check list"); transient packages join it too.
-    /// </summary>
-    public bool SkipsHashCheck => TransientDownload || !Method.HashesCanBeChecked;
 }

@@ -82,7 +82,7 @@ internal static class PackageSpecFactory
             HashFiles = MetadataValues.SplitList(values.Get(PackageMetadata.HashFiles))
                 .Select(file => Path.GetFullPath(file, baseDirectory))
                 .ToImmutableArray(),
-            InlineHashes = InlineHashes(values),
+            InlineHashes = InlineHashes(values, source),
             TransientDownload = values.Boolean(PackageMetadata.TransientDownload, whenEmpty: false),
             GitSubmodules = values.Boolean(PackageMetadata.GitSubmodules, whenEmpty: false),
             GitLfs = values.Boolean(PackageMetadata.GitLfs, whenEmpty: false),
@@ -181,17 +181,14 @@ internal static class PackageSpecFactory
             : ShellWords.Split(given) ?? throw values.Error(MessageCodes.InvalidSetting, PackageMetadata.DlOpts, given, "leaves a quote open; it is split into arguments as a shell would");
     }
 
-    private static ImmutableArray<string> InlineHashes(Values values)
+    /// <summary>The <c>Hash</c> metadata, read once here: every later step works with the parsed entries.</summary>
+    private static ImmutableArray<HashEntry> InlineHashes(Values values, string source)
     {
-        var hashes = ImmutableArray.CreateBuilder<string>();
+        var hashes = ImmutableArray.CreateBuilder<HashEntry>();
         foreach (string value in MetadataValues.SplitList(values.Get(PackageMetadata.Hash)))
         {
-            if (!InlineHash.TryParse(value, out string algorithm, out string hex, out string problem))
-            {
-                throw values.Error(MessageCodes.InvalidInlineHash, PackageMetadata.Hash, value, $"is not a usable hash: {problem}");
-            }
-
-            hashes.Add($"{algorithm}:{hex}");
+            hashes.Add(InlineHash.Parse(value, source, out string problem)
+                ?? throw values.Error(MessageCodes.InvalidInlineHash, PackageMetadata.Hash, value, $"is not a usable hash: {problem}"));
         }
 
         return hashes.ToImmutable();
@@ -279,6 +276,6 @@ internal static class PackageSpecFactory
         }
 
         public BrdlException Error(string code, string name, string value, string problem) =>
-            new(FailureScope.Package, code, Redact($"Package '{package}': {name} '{value}' {problem}."));
+            new(FailureScope.Package, code, Redact($"Package '{package}': {name} '{QuotedText.Cut(value)}' {problem}."));
     }
 }

@@ -11,7 +11,7 @@ namespace Buildroot.Download.Tasks;
 /// Lists the files every package needs, where they go in the download folder and how to check
 /// them, without touching the network: one item per file (full path) with metadata
 /// <c>Package</c>, <c>NameInHashFiles</c>, <c>HashFiles</c>, <c>Hash</c>, <c>NoCheck</c>, <c>Transient</c>.
-/// <c>BuildrootVerify</c> feeds them to <see cref="VerifyHash"/>.
+/// They can be fed to <see cref="VerifyHash"/> (which honours <c>Transient</c> as the download does).
 /// </summary>
 public sealed class ResolveBuildrootFiles : PackageTask
 {
@@ -40,8 +40,8 @@ public sealed class ResolveBuildrootFiles : PackageTask
         item.SetMetadata("Package", package.Name);
         item.SetMetadata("NameInHashFiles", file.FileName);
         item.SetMetadata("HashFiles", string.Join(';', package.HashFiles));
-        item.SetMetadata("Hash", file.IsMainSource ? string.Join(';', package.InlineHashes) : string.Empty);
-        item.SetMetadata("NoCheck", file.IsMainSource && package.SkipsHashCheck ? "true" : "false");
+        item.SetMetadata("Hash", file.IsMainSource ? string.Join(';', package.InlineHashes.Select(entry => $"{entry.Algorithm}:{entry.ExpectedHex}")) : string.Empty);
+        item.SetMetadata("NoCheck", file.IsMainSource && !package.Method.HashesCanBeChecked ? "true" : "false");
         item.SetMetadata("Transient", package.TransientDownload ? "true" : "false");
         return item;
     }

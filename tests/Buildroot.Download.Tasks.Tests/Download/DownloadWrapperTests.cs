@@ -195,7 +195,7 @@ public sealed class DownloadWrapperTests : IDisposable
         File.ReadAllBytes(FinalPath).ShouldBe(OtherContent, "the new content of the branch head is picked up");
         file.Transient.ShouldBeTrue();
         _log.Warnings.ShouldContain(w => w.Code == MessageCodes.TransientNotReproducible);
-        _log.Messages.Count(m => m == ">>> zlib 1.3.1 Downloading").ShouldBe(3, "Downloading is always printed for a transient package");
+        _log.Messages.Count(m => m == ">>> zlib 1.3.1 Downloading").ShouldBe(2, "a transient package is downloaded, and says so, once in each build");
     }
 
     [Fact]
@@ -227,6 +227,81 @@ public sealed class DownloadWrapperTests : IDisposable
         File.ReadAllBytes(FinalPath).ShouldBe(Content);
         _server.Requests.ShouldBeEmpty();
         _log.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Offline_a_transient_package_says_it_uses_the_copy_at_hand_and_not_that_it_downloads()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: null) with { TransientDownload = true };
+        await DownloadAsync(zlib);
+        _thisBuild = new TransientDownloads();
+        var offline = new RecordingLog();
+
+        await DownloadAsync([zlib], Settings() with { Offline = true }, log: offline);
+
+        offline.Messages.ShouldNotContain(m => m.Contains("Downloading"), offline.Transcript);
+        (string Code, string Text) warning = offline.Warnings.ShouldHaveSingleItem();
+        warning.Code.ShouldBe(MessageCodes.TransientNotReproducible);
+        warning.Text.ShouldContain("offline");
+        warning.Text.ShouldNotContain("fetched again");
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_local_file_fails_that_site_and_the_backup_site_serves_the_file()
+    {
+        _server.Redirect("/zlib-1.3.1.tar.gz", "file:///etc/passwd");
+        using var backup = new LoopbackHttpServer();
+        backup.Serve("/zlib/zlib-1.3.1.tar.gz", Content);
+
+        DownloadedFile file = (await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"), Settings() with { BackupSite = backup.BaseUri })).ShouldHaveSingleItem();
+
+        file.Verified.ShouldBeTrue();
+        File.ReadAllBytes(FinalPath).ShouldBe(Content);
+        _log.Errors.ShouldBeEmpty(_log.Transcript);
+        _log.Details.ShouldContain(d => d.Contains("file:///etc/passwd") && d.Contains("not an http or https URL"));
+    }
+
+    [Fact]
+    public async Task A_hash_file_named_but_missing_fails_the_package_instead_of_downloading_it_unchecked()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: null) with { HashFiles = [_folder.Combine("packages", "zlib", "zlib.hsah")] };
+
+        var files = await DownloadAsync(zlib);
+
+        files.ShouldBeEmpty();
+        (string Code, string Text) error = _log.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(MessageCodes.HashFileUnreadable);
+        error.Text.ShouldContain("zlib.hsah");
+        _log.Warnings.ShouldBeEmpty("not the BRDL0201 'no hash file' warning that let the download pass");
+        File.Exists(FinalPath).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task When_every_site_fails_the_error_is_coded_by_the_site_that_served_wrong_bytes()
+    {
+        using var primary = new LoopbackHttpServer(); // serves nothing: 404
+        _server.Misbehave("/zlib-1.3.1.tar.gz", LoopbackHttpServer.Fault.WrongBytes);
+
+        await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"), Settings() with { PrimarySite = primary.BaseUri });
+
+        (string Code, string Text) error = _log.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(MessageCodes.HashMismatch, "the hash mismatch is the news, not the mirror's 404");
+        error.Text.ShouldContain("404");
+        error.Text.ShouldContain("wrong sha256 hash");
+    }
+
+    [Fact]
+    public async Task A_missing_tool_fails_the_build_and_stops_the_packages_still_to_come()
+    {
+        PackageSpec git = Zlib(hashFileLines: null) with { Name = "foo", DlSubdir = "foo", SiteMethod = "git", Site = "https://git.example.org/foo.git", Source = "foo-1.0-git4.tar.gz" };
+        PackageSpec zlib = Zlib(hashFileLines: null);
+        DownloadSettings settings = Settings() with { Parallelism = 1, Tools = new ToolPaths { Git = _folder.Combine("no-such-git") } };
+
+        var files = await DownloadAsync([git, zlib], settings);
+
+        files.ShouldBeEmpty();
+        _log.Errors.ShouldHaveSingleItem().Code.ShouldBe(MessageCodes.ToolNotFound);
+        _server.Requests.ShouldBeEmpty("the build failed: the next package is not started");
     }
 
     [Fact]
@@ -294,18 +369,7 @@ public sealed class DownloadWrapperTests : IDisposable
 
     private PackageSpec Zlib(string? hashFileLines)
     {
-        string hashFile = _folder.Combine("packages", "zlib", "zlib.hash");
-        if (hashFileLines is null)
-        {
-            if (File.Exists(hashFile))
-            {
-                File.Delete(hashFile);
-            }
-        }
-        else
-        {
-            _folder.WriteFile("packages/zlib/zlib.hash", hashFileLines + "\n");
-        }
+        string? hashFile = hashFileLines is null ? null : _folder.WriteFile("packages/zlib/zlib.hash", hashFileLines + "\n");
 
         return new PackageSpec
         {
@@ -316,7 +380,7 @@ public sealed class DownloadWrapperTests : IDisposable
             SiteMethod = "wget",
             Source = "zlib-1.3.1.tar.gz",
             DlSubdir = "zlib",
-            HashFiles = [hashFile],
+            HashFiles = hashFile is null ? [] : [hashFile],
         };
     }
 
@@ -329,9 +393,10 @@ public sealed class DownloadWrapperTests : IDisposable
     private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, DownloadSettings? settings = null, CancellationToken cancellation = default) =>
         DownloadAsync([package], settings, cancellation);
 
-    private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec[] packages, DownloadSettings? settings = null, CancellationToken cancellation = default)
+    private Task<System.Collections.Immutable.ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec[] packages, DownloadSettings? settings = null, CancellationToken cancellation = default, RecordingLog? log = null)
     {
-        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(_log), _log, _thisBuild);
+        log ??= _log;
+        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, _thisBuild);
         return new DownloadRun(settings ?? Settings(), services).DownloadAllAsync(packages, cancellation);
     }
 

@@ -40,16 +40,16 @@ public sealed class HashCheckReportTests : IDisposable
     }
 
     [Fact]
-    public async Task No_hash_file_says_so_and_names_where_it_looked()
+    public async Task No_hash_file_says_so_and_how_to_add_one()
     {
         string file = _folder.WriteFile("foo-1.0.tar.gz", "abc");
-        string missing = _folder.Combine("foo.hash");
-        HashExpectations expected = HashExpectations.Load("foo-1.0.tar.gz", [missing], []);
+        HashExpectations expected = HashExpectations.Load("foo-1.0.tar.gz", [], []);
         HashCheckResult result = await HashChecker.CheckAsync(file, expected, null, CancellationToken.None);
 
-        string text = HashCheckReport.Describe("foo-1.0.tar.gz", result, expected, [missing]);
+        string text = HashCheckReport.Describe("foo-1.0.tar.gz", result, expected);
 
-        text.ShouldStartWith($"No hash file found for foo-1.0.tar.gz (looked for {missing})");
+        text.ShouldStartWith("No hash file for foo-1.0.tar.gz: its content is not checked.");
+        text.ShouldContain("'sha256 <hex> foo-1.0.tar.gz'");
     }
 
     [Fact]

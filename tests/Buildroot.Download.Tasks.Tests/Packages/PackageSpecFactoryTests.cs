@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 
@@ -399,7 +400,11 @@ public sealed class PackageSpecFactoryTests
     {
         PackageSpec spec = Create("foo", ("Version", "1.0"), ("Hash", "SHA256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD; md5:900150983cd24fb0d6963f7d28e17f72"));
 
-        spec.InlineHashes.ShouldBe(["sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "md5:900150983cd24fb0d6963f7d28e17f72"]);
+        spec.InlineHashes.ShouldBe(
+        [
+            new HashEntry("sha256", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "foo-1.0.tar.gz", "Hash metadata"),
+            new HashEntry("md5", "900150983cd24fb0d6963f7d28e17f72", "foo-1.0.tar.gz", "Hash metadata"),
+        ]);
     }
 
     [Theory]

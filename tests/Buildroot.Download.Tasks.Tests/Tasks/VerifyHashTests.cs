@@ -67,12 +67,37 @@ public sealed class VerifyHashTests : IDisposable
     {
         string file = _folder.WriteFile("foo.tar.gz", "abc");
 
-        VerifyHash task = Run(Item(file, ("HashFiles", _folder.Combine("absent.hash"))));
+        VerifyHash task = Run(Item(file));
 
         task.Execute().ShouldBeTrue();
         _engine.WarningCodes.ShouldBe([MessageCodes.NoHashFile]);
-        _engine.Warnings[0].Message!.ShouldContain("No hash file found for foo.tar.gz");
+        _engine.Warnings[0].Message!.ShouldContain("No hash file for foo.tar.gz");
         task.VerifiedFiles.ShouldHaveSingleItem().GetMetadata("HashOutcome").ShouldBe("NoHashFile");
+    }
+
+    [Fact]
+    public void A_named_hash_file_that_does_not_exist_fails_instead_of_passing_unchecked()
+    {
+        string file = _folder.WriteFile("foo.tar.gz", "abc");
+
+        VerifyHash task = Run(Item(file, ("HashFiles", _folder.Combine("absent.hash"))));
+
+        task.Execute().ShouldBeFalse();
+        _engine.ErrorCodes.ShouldBe([MessageCodes.HashFileUnreadable]);
+        _engine.Warnings.ShouldBeEmpty();
+        task.VerifiedFiles.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_transient_file_is_not_checked_as_the_download_does_not_check_it()
+    {
+        string file = _folder.WriteFile("foo-main.tar.gz", "the branch head moved on");
+        string hashFile = _folder.WriteFile("foo.hash", $"sha256 {new string('1', 64)} foo-main.tar.gz\n");
+
+        VerifyHash task = Run(Item(file, ("HashFiles", hashFile), ("Transient", "true")));
+
+        task.Execute().ShouldBeTrue(_engine.Transcript);
+        task.VerifiedFiles.ShouldHaveSingleItem().GetMetadata("HashOutcome").ShouldBe("NotChecked");
     }
 
     [Fact]

@@ -54,6 +54,32 @@ public sealed class DownloadPackageCargoTests : IDisposable
         return _scenario.Root.Combine(site, name);
     }
 
+    [RequiresToolsFact("tar", "gzip")]
+    public void A_hostile_archive_refused_while_vendoring_fails_the_package_with_BRDL0402_not_a_generic_code()
+    {
+        Directory.CreateDirectory(_scenario.Root.Combine("upstream"));
+        SourceArchives.Write(
+            _scenario.Root.Combine("upstream", "foo-1.0-cargo6.tar.gz"),
+            SourceArchives.DirectoryEntry("foo-1.0/"),
+            SourceArchives.FileEntry("foo-1.0/Cargo.toml", "[package]\nname = \"foo\"\nversion = \"1.0.0\"\n"),
+            SourceArchives.FileEntry("foo-1.0/../../../outside/owned.txt", "owned"));
+        var task = new DownloadPackage
+        {
+            BuildEngine = _engine,
+            Packages = [Package("foo", ("Version", "1.0"), ("Site", $"file://{_scenario.Root.Combine("upstream")}"), ("DownloadPostProcess", PostProcessCatalog.Cargo))],
+            DownloadDirectory = _scenario.DownloadDirectory,
+            ScratchDirectory = _scenario.Root.Combine("obj"),
+        };
+
+        task.Execute().ShouldBeFalse();
+
+        // The one error carries the real cause's code, and says which site delivered the archive.
+        _engine.ErrorCodes.ShouldBe([MessageCodes.UnsafeArchiveEntry], _engine.Transcript);
+        _engine.Errors[0].Message!.ShouldContain(_scenario.Root.Combine("upstream"));
+        _engine.Errors[0].Message!.ShouldContain("unsafe");
+        File.Exists(Path.Combine(_scenario.DownloadDirectory, "foo", "foo-1.0-cargo6.tar.gz")).ShouldBeFalse();
+    }
+
     internal static TaskItem Package(string name, params (string Name, string Value)[] metadata)
     {
         var item = new TaskItem(name);

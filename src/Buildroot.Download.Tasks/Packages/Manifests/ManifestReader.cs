@@ -115,7 +115,9 @@ internal static class ManifestReader
 
     /// <summary>
     /// Buildroot's <c>FOO_HASH_FILE</c>: <c>&lt;dir&gt;/&lt;version&gt;/&lt;name&gt;.hash</c> when it
-    /// exists, else <c>&lt;dir&gt;/&lt;name&gt;.hash</c> (which may not exist: no hash file).
+    /// exists, else <c>&lt;dir&gt;/&lt;name&gt;.hash</c>. That one may be absent (the package then has
+    /// no hash file, a warning), so it is named only when it is there: a hash file a package names
+    /// must exist.
     /// </summary>
     private static ImmutableDictionary<string, string> WithHashFile(ImmutableDictionary<string, string> metadata, string path, string rawName)
     {
@@ -129,7 +131,7 @@ internal static class ManifestReader
             hashFile = Path.Combine(folder, sanitized, $"{rawName}.hash");
         }
 
-        return metadata.SetItem(PackageMetadata.HashFiles, hashFile);
+        return File.Exists(hashFile) ? metadata.SetItem(PackageMetadata.HashFiles, hashFile) : metadata;
     }
 
     /// <summary>

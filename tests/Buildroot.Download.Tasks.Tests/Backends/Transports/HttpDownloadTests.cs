@@ -42,6 +42,39 @@ public sealed class HttpDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task An_http_redirect_is_followed_and_credentials_stay_with_the_host_they_were_given_for()
+    {
+        using var elsewhere = new LoopbackHttpServer();
+        elsewhere.Serve("/moved/" + File, _content);
+        _server.Redirect(ServedPath, $"{elsewhere.BaseUri}/moved/{File}");
+        string site = Site.Replace("http://", "http://alice:secret@", StringComparison.Ordinal);
+        BackendRequest request = Request(_folder, site, File, _log);
+
+        await _backend.FetchAsync(request, CancellationToken.None);
+
+        System.IO.File.ReadAllBytes(request.OutputPath).ShouldBe(_content);
+        _server.Requests.ShouldHaveSingleItem().Authorization.ShouldNotBeNull();
+        elsewhere.Requests.ShouldHaveSingleItem().Authorization.ShouldBeNull("another host never gets the site's credentials");
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("ftp://127.0.0.1/zlib-1.3.1.tar.gz")]
+    [InlineData("gopher://127.0.0.1/x")]
+    public async Task A_redirect_to_another_scheme_fails_the_attempt_with_a_coded_error_and_fetches_nothing(string location)
+    {
+        _server.Redirect(ServedPath, location);
+        BackendRequest request = Request(_folder, Site, File, _log);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => _backend.FetchAsync(request, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.HttpFailed);
+        error.Scope.ShouldBe(FailureScope.Attempt, "another site may serve the file");
+        error.Message.ShouldContain(location.Split(':')[0] + ":");
+        System.IO.File.Exists(request.OutputPath).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_server_error_is_tried_again_and_the_second_answer_is_kept()
     {
         _server.Misbehave(ServedPath, Fault.ServerError);

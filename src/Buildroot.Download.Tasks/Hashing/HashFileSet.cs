@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
+
+namespace Buildroot.Download.Tasks.Hashing;
+
+/// <summary>
+/// The hash files of one package, read and parsed once for all its files (source, patches,
+/// extra downloads).
+/// </summary>
+internal sealed class HashFileSet
+{
+    public static readonly HashFileSet None = new(ImmutableArray<string>.Empty, ImmutableArray<HashEntry>.Empty);
+
+    private readonly ImmutableArray<string> _files;
+    private readonly ImmutableArray<HashEntry> _entries;
+
+    private HashFileSet(ImmutableArray<string> files, ImmutableArray<HashEntry> entries)
+    {
+        _files = files;
+        _entries = entries;
+    }
+
+    /// <summary>
+    /// Reads every hash file named. A file the package names must be there: one that is missing
+    /// or cannot be read is a <see cref="MessageCodes.HashFileUnreadable"/> error, since checking
+    /// against fewer hashes than the user wrote would pass what they meant to refuse. (Buildroot's
+    /// implicit <c>&lt;name&gt;.hash</c> may be absent; the manifest reader names it only when it is
+    /// there.) A malformed line is a <see cref="MessageCodes.MalformedHashFile"/> error.
+    /// </summary>
+    public static HashFileSet Read(IEnumerable<string> hashFiles)
+    {
+        ImmutableArray<string> files = hashFiles.Distinct(StringComparer.Ordinal).ToImmutableArray();
+        if (files.IsEmpty)
+        {
+            return None;
+        }
+
+        var entries = ImmutableArray.CreateBuilder<HashEntry>();
+        foreach (string hashFile in files)
+        {
+            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile)));
+        }
+
+        return new HashFileSet(files, entries.ToImmutable());
+    }
+
+    /// <summary>What <paramref name="fileName"/> is checked against: its lines, then <paramref name="inlineHashes"/>.</summary>
+    public HashExpectations ExpectationsFor(string fileName, IEnumerable<HashEntry> inlineHashes)
+    {
+        string baseName = Path.GetFileName(fileName);
+        ImmutableArray<HashEntry> inline = inlineHashes.ToImmutableArray();
+        ImmutableArray<HashEntry> entries = _entries.Where(entry => entry.FileName == baseName).Concat(inline).ToImmutableArray();
+        return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files);
+    }
+
+    private static string[] ReadLines(string hashFile)
+    {
+        if (!File.Exists(hashFile))
+        {
+            throw Unreadable(hashFile, Directory.Exists(hashFile) ? "it is a folder" : "it does not exist", null);
+        }
+
+        try
+        {
+            return File.ReadAllLines(hashFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(hashFile, e.Message, e);
+        }
+    }
+
+    private static BrdlException Unreadable(string hashFile, string why, Exception? cause) =>
+        new(
+            FailureScope.Package,
+            MessageCodes.HashFileUnreadable,
+            $"Cannot read the hash file {hashFile}: {why}. Check the path in HashFiles (relative paths are relative to the project that declares the package).",
+            cause);
+}
