@@ -28,7 +28,16 @@ internal sealed class FileBackend : IDownloadBackend
 
         using var hasher = new MultiHasher(request.WantedDigests);
         byte[] buffer = new byte[1 << 16];
-        var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        FileStream input;
+        try
+        {
+            input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.FileSourceMissing, $"Cannot read {source}: {e.Message}", e);
+        }
+
         await using (input.ConfigureAwait(false))
         {
             var output = new FileStream(request.OutputPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);

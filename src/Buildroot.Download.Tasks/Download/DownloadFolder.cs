@@ -56,10 +56,10 @@ internal sealed class DownloadFolder
             return;
         }
 
-        Directory.CreateDirectory(PackageFolder(package));
         string temporary = TemporaryNameFor(finalPath);
         try
         {
+            Directory.CreateDirectory(PackageFolder(package));
             if (!HardLink.TryCreate(oldPath, temporary))
             {
                 File.Copy(oldPath, temporary);
@@ -67,6 +67,10 @@ internal sealed class DownloadFolder
 
             File.Move(temporary, finalPath, overwrite: true);
             log.Detail($"Moved {oldPath} to the per-package layout: {finalPath}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CannotWrite(finalPath, e);
         }
         finally
         {
@@ -78,7 +82,19 @@ internal sealed class DownloadFolder
     public string CreateScratchFolder(PackageSpec package)
     {
         string folder = Path.Combine(_scratchRoot, $"{package.DlSubdir}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(
+                FailureScope.Build,
+                MessageCodes.CannotWriteScratch,
+                $"Cannot create a scratch folder in {_scratchRoot}: {e.Message} The build's own folder (BuildrootScratchDir, by default obj/buildroot-scratch) must be writable.",
+                e);
+        }
+
         return folder;
     }
 
@@ -89,10 +105,10 @@ internal sealed class DownloadFolder
     /// </summary>
     public async Task InstallAsync(string scratchFile, string finalPath, bool executable, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
         string temporary = TemporaryNameFor(finalPath);
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
             await using (var source = new FileStream(scratchFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
             await using (var target = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
@@ -105,7 +121,7 @@ internal sealed class DownloadFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(FailureScope.Build, MessageCodes.CannotInstallFile, $"Cannot write {finalPath}: {e.Message}", e);
+            throw CannotWrite(finalPath, e);
         }
         finally
         {
@@ -116,13 +132,24 @@ internal sealed class DownloadFolder
     /// <summary>Removes a final file that failed its hashes, and its stamp.</summary>
     public void Discard(PackageSpec package, string fileName)
     {
-        File.Delete(FinalPath(package, fileName));
-        string stamp = StampPath(package, fileName);
-        if (File.Exists(stamp))
+        try
         {
-            File.Delete(stamp);
+            File.Delete(FinalPath(package, fileName));
+            string stamp = StampPath(package, fileName);
+            if (File.Exists(stamp))
+            {
+                File.Delete(stamp);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CannotWrite(FinalPath(package, fileName), e);
         }
     }
+
+    /// <summary>The download folder cannot be written: no site and no other package can do better.</summary>
+    private static BrdlException CannotWrite(string path, Exception cause) =>
+        new(FailureScope.Build, MessageCodes.CannotInstallFile, $"Cannot write {path}: {cause.Message} The download folder must be writable by the build.", cause);
 
     private static string TemporaryNameFor(string finalPath) =>
         Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.brdl-{Guid.NewGuid():N}.tmp");

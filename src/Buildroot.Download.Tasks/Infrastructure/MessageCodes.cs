@@ -31,6 +31,7 @@ internal static class MessageCodes
     public const string DownloadCancelled = "BRDL0106";
     public const string CannotInstallFile = "BRDL0107";
     public const string AttemptTimedOut = "BRDL0108";
+    public const string CannotWriteScratch = "BRDL0109";
 
     // 02xx: hash checks (check-hash's outcomes and hash file syntax).
     public const string NoHashFile = "BRDL0201";

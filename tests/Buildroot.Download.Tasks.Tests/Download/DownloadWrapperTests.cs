@@ -291,6 +291,20 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scratch_folder_that_cannot_be_made_is_a_coded_build_error_not_an_internal_one()
+    {
+        // A path below a regular file cannot be a folder, whoever runs the test (root ignores modes).
+        string notAFolder = _folder.WriteFile("obj-is-a-file", "x");
+
+        await DownloadAsync(Zlib(hashFileLines: null), Settings() with { ScratchDirectory = Path.Combine(notAFolder, "scratch") });
+
+        (string Code, string Text) error = _log.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(MessageCodes.CannotWriteScratch);
+        error.Text.ShouldContain("BuildrootScratchDir");
+        File.Exists(FinalPath).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_missing_tool_fails_the_build_and_stops_the_packages_still_to_come()
     {
         PackageSpec git = Zlib(hashFileLines: null) with { Name = "foo", DlSubdir = "foo", SiteMethod = "git", Site = "https://git.example.org/foo.git", Source = "foo-1.0-git4.tar.gz" };
