@@ -32,4 +32,23 @@ public sealed class VerifyTests(PackedPackage package, ITestOutputHelper output)
         server.Requests.ShouldBeEmpty();
         File.ReadAllBytes(landed).ShouldBe(altered, "verifying reports; it neither deletes nor downloads");
     }
+
+    [Fact]
+    public async Task BuildrootVerify_agrees_with_the_download_on_a_transient_package_whose_branch_head_moved()
+    {
+        using var server = new LoopbackHttpServer();
+        byte[] released = Payloads.Bytes("foo-main");
+        server.Serve("/foo-main.tar.gz", released);
+        using var project = new EndToEndProject(package, output, "verify-transient");
+        project.WriteFile("foo.hash", Payloads.HashLine("foo-main.tar.gz", released));
+        project.WriteProject($"""<BuildrootPackage Include="foo" Version="main" Site="{server.BaseUri}" HashFiles="foo.hash" TransientDownload="true" />""");
+
+        // The branch head moves on: the download takes it without checking, as a transient package must.
+        server.Serve("/foo-main.tar.gz", Payloads.Bytes("foo-main, one push later"));
+        (await project.BuildAsync()).ShouldSucceed();
+        BuildResult result = await project.RunTargetAsync("BuildrootVerify");
+
+        result.ShouldSucceed("what the download accepts, BuildrootVerify must not fail");
+        result.ErrorCodes.ShouldBeEmpty(result.ToString());
+    }
 }
