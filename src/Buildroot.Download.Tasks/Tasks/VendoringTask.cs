@@ -1,5 +1,6 @@
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Settings;
 using Buildroot.Download.Tasks.Vendoring;
 using Microsoft.Build.Framework;
 using Task = System.Threading.Tasks.Task;
@@ -42,21 +43,29 @@ public abstract class VendoringTask : BuildrootTask
     internal sealed override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
         string output = string.IsNullOrEmpty(OutputArchive) ? Archive : OutputArchive;
+        var settings = new SettingsCollector(log);
+        string downloadDirectory = settings.Read(
+            () => SettingValidators.Directory("BuildrootDlDir", DownloadDirectory, Directory.GetCurrentDirectory(), "give the download folder whose shared cache the tool uses"),
+            string.Empty);
         var tools = new ToolPaths();
-        tools = string.IsNullOrEmpty(GzipPath) ? tools : tools with { Gzip = GzipPath };
-        StandaloneVendoringRequest request = Describe(new StandaloneVendoringRequest
+        tools = tools with { Gzip = settings.Read(() => SettingValidators.Program("BuildrootGzipPath", GzipPath, tools.Gzip), tools.Gzip) };
+        StandaloneVendoringRequest request = Describe(settings, new StandaloneVendoringRequest
         {
             ArchivePath = Path.GetFullPath(Archive),
             OutputPath = Path.GetFullPath(output),
-            DownloadDirectory = Path.GetFullPath(DownloadDirectory),
+            DownloadDirectory = downloadDirectory,
             Tools = tools,
         });
+        if (settings.Failed)
+        {
+            return;
+        }
 
         bool vendored = await StandaloneVendoring.RunAsync(PostProcess, request, log, cancellationToken).ConfigureAwait(false);
         VendoredArchive = output;
         AlreadyVendored = !vendored;
     }
 
-    /// <summary>Adds the tool's own settings (manifest, subfolder, proxy, tool path) to the request.</summary>
-    private protected abstract StandaloneVendoringRequest Describe(StandaloneVendoringRequest request);
+    /// <summary>Adds the tool's own settings (manifest, subfolder, proxy, tool path) to the request, validated by <paramref name="settings"/>.</summary>
+    private protected abstract StandaloneVendoringRequest Describe(SettingsCollector settings, StandaloneVendoringRequest request);
 }

@@ -1,6 +1,7 @@
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Settings;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = System.Threading.Tasks.Task;
@@ -24,8 +25,11 @@ public sealed class VerifyHash : BuildrootTask
     [Required]
     public ITaskItem[] Files { get; set; } = [];
 
-    /// <summary>A file without any hash file is an error (<c>BR2_DOWNLOAD_FORCE_CHECK_HASHES</c>), not a warning.</summary>
-    public bool ForceCheckHashes { get; set; }
+    /// <summary>
+    /// <c>BuildrootForceCheckHashes</c> (true/false, YES/NO): a file without any hash file is an error
+    /// (<c>BR2_DOWNLOAD_FORCE_CHECK_HASHES</c>), not a warning.
+    /// </summary>
+    public string? ForceCheckHashes { get; set; }
 
     /// <summary>The files that passed, with metadata <c>HashOutcome</c> (Good, NoHashFile or NotListed) and <c>VerifiedHashes</c>.</summary>
     [Output]
@@ -33,6 +37,7 @@ public sealed class VerifyHash : BuildrootTask
 
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
+        bool forceCheckHashes = SettingValidators.Boolean("BuildrootForceCheckHashes", ForceCheckHashes, whenEmpty: false);
         using var concurrency = new SemaphoreSlim(Environment.ProcessorCount);
         FileVerdict[] verdicts = await Task.WhenAll(Files.Select(async item =>
         {
@@ -51,7 +56,7 @@ public sealed class VerifyHash : BuildrootTask
         var verified = new List<ITaskItem>();
         foreach (FileVerdict verdict in verdicts)
         {
-            if (Report(verdict, log))
+            if (Report(verdict, forceCheckHashes, log))
             {
                 var output = new TaskItem(verdict.Item);
                 output.SetMetadata("HashOutcome", verdict.Result!.Outcome.ToString());
@@ -87,7 +92,7 @@ public sealed class VerifyHash : BuildrootTask
     }
 
     /// <summary>Logs what one check found; true when the file passed.</summary>
-    private bool Report(FileVerdict verdict, IBuildLog log)
+    private static bool Report(FileVerdict verdict, bool forceCheckHashes, IBuildLog log)
     {
         if (verdict.Failure is { } failure)
         {
@@ -102,7 +107,7 @@ public sealed class VerifyHash : BuildrootTask
             case HashCheckOutcome.Good:
                 log.Detail(text);
                 return true;
-            case HashCheckOutcome.NoHashFile when ForceCheckHashes:
+            case HashCheckOutcome.NoHashFile when forceCheckHashes:
                 log.Error(MessageCodes.NoHashFile, $"{text} ForceCheckHashes is set, so a file without hash file is an error.");
                 return false;
             case HashCheckOutcome.NoHashFile:
