@@ -20,9 +20,8 @@ public abstract class PackageTask : BuildrootTask
     [Required]
     public ITaskItem[] Packages { get; set; } = [];
 
-    /// <summary><c>BuildrootDlDir</c>.</summary>
-    [Required]
-    public string DownloadDirectory { get; set; } = string.Empty;
+    /// <summary><c>BuildrootDlDir</c>. Not [Required]: MSBuild would refuse an empty one with its own error before we could name the property.</summary>
+    public string? DownloadDirectory { get; set; }
 
     // Every setting below is taken as text and checked by SettingValidators, so that a wrong value
     // gets a BRDL error naming its property rather than MSBuild's own conversion error.

@@ -17,9 +17,11 @@ public abstract class VendoringTask : BuildrootTask
     [Required]
     public string Archive { get; set; } = string.Empty;
 
-    /// <summary>The download dir whose shared cache (<c>br-cargo-home</c> or <c>go-mod-cache</c>) the tool uses.</summary>
-    [Required]
-    public string DownloadDirectory { get; set; } = string.Empty;
+    /// <summary>
+    /// The download dir whose shared cache (<c>br-cargo-home</c> or <c>go-mod-cache</c>) the tool uses.
+    /// Not [Required]: an empty one is refused with a BRDL error naming it, not MSBuild's own.
+    /// </summary>
+    public string? DownloadDirectory { get; set; }
 
     /// <summary>
     /// Where the vendored archive goes. Empty: <see cref="Archive"/> is rewritten in place. Either
