@@ -97,34 +97,37 @@ public abstract class PackageTask : BuildrootTask
         settings.WarnAboutPassword("BuildrootPrimarySite", PrimarySite);
         settings.WarnAboutPassword("BuildrootBackupSite", BackupSite);
 
+        bool Flag(string property, string? value) => settings.Read(() => SettingValidators.Boolean(property, value, whenEmpty: false), false);
+        string Tool(string name, string? value, string fallback) => settings.Read(() => SettingValidators.Program($"Buildroot{name}Path", value, fallback), fallback);
+
         var defaults = new ToolPaths();
         var result = new DownloadSettings
         {
             DownloadDirectory = downloadDirectory,
             ScratchDirectory = scratchDirectory,
             PrimarySite = settings.Read(() => SettingValidators.Site("BuildrootPrimarySite", PrimarySite), null),
-            PrimarySiteOnly = settings.Read(() => SettingValidators.Boolean("BuildrootPrimarySiteOnly", PrimarySiteOnly, whenEmpty: false), false),
+            PrimarySiteOnly = Flag("BuildrootPrimarySiteOnly", PrimarySiteOnly),
             BackupSite = settings.Read(() => SettingValidators.Site("BuildrootBackupSite", BackupSite), null),
-            ForceCheckHashes = settings.Read(() => SettingValidators.Boolean("BuildrootForceCheckHashes", ForceCheckHashes, whenEmpty: false), false),
-            Offline = settings.Read(() => SettingValidators.Boolean("BuildrootDownloadOffline", Offline, whenEmpty: false), false),
-            Quiet = settings.Read(() => SettingValidators.Boolean("BuildrootDownloadQuiet", Quiet, whenEmpty: false), false),
+            ForceCheckHashes = Flag("BuildrootForceCheckHashes", ForceCheckHashes),
+            Offline = Flag("BuildrootDownloadOffline", Offline),
+            Quiet = Flag("BuildrootDownloadQuiet", Quiet),
             Parallelism = settings.Read(() => ParallelismSetting(Parallelism), DownloadSettings.DefaultParallelism),
             GoProxy = Blank(GoProxy),
             Tools = new ToolPaths
             {
-                Git = settings.Read(() => SettingValidators.Program("BuildrootGitPath", GitPath, defaults.Git), defaults.Git),
-                Svn = settings.Read(() => SettingValidators.Program("BuildrootSvnPath", SvnPath, defaults.Svn), defaults.Svn),
-                Hg = settings.Read(() => SettingValidators.Program("BuildrootHgPath", HgPath, defaults.Hg), defaults.Hg),
-                Bzr = settings.Read(() => SettingValidators.Program("BuildrootBzrPath", BzrPath, defaults.Bzr), defaults.Bzr),
-                Cvs = settings.Read(() => SettingValidators.Program("BuildrootCvsPath", CvsPath, defaults.Cvs), defaults.Cvs),
-                Curl = settings.Read(() => SettingValidators.Program("BuildrootCurlPath", CurlPath, defaults.Curl), defaults.Curl),
-                Wget = settings.Read(() => SettingValidators.Program("BuildrootWgetPath", WgetPath, defaults.Wget), defaults.Wget),
-                Scp = settings.Read(() => SettingValidators.Program("BuildrootScpPath", ScpPath, defaults.Scp), defaults.Scp),
-                Sftp = settings.Read(() => SettingValidators.Program("BuildrootSftpPath", SftpPath, defaults.Sftp), defaults.Sftp),
-                Gzip = settings.Read(() => SettingValidators.Program("BuildrootGzipPath", GzipPath, defaults.Gzip), defaults.Gzip),
-                Tar = settings.Read(() => SettingValidators.Program("BuildrootTarPath", TarPath, defaults.Tar), defaults.Tar),
-                Cargo = settings.Read(() => SettingValidators.Program("BuildrootCargoPath", CargoPath, defaults.Cargo), defaults.Cargo),
-                Go = settings.Read(() => SettingValidators.Program("BuildrootGoPath", GoPath, defaults.Go), defaults.Go),
+                Git = Tool("Git", GitPath, defaults.Git),
+                Svn = Tool("Svn", SvnPath, defaults.Svn),
+                Hg = Tool("Hg", HgPath, defaults.Hg),
+                Bzr = Tool("Bzr", BzrPath, defaults.Bzr),
+                Cvs = Tool("Cvs", CvsPath, defaults.Cvs),
+                Curl = Tool("Curl", CurlPath, defaults.Curl),
+                Wget = Tool("Wget", WgetPath, defaults.Wget),
+                Scp = Tool("Scp", ScpPath, defaults.Scp),
+                Sftp = Tool("Sftp", SftpPath, defaults.Sftp),
+                Gzip = Tool("Gzip", GzipPath, defaults.Gzip),
+                Tar = Tool("Tar", TarPath, defaults.Tar),
+                Cargo = Tool("Cargo", CargoPath, defaults.Cargo),
+                Go = Tool("Go", GoPath, defaults.Go),
             },
         };
         return settings.Failed ? null : result;
