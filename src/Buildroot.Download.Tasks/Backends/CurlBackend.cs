@@ -5,7 +5,8 @@ namespace Buildroot.Download.Tasks.Backends;
 /// <summary>
 /// The <c>curl</c> method (ftp, ftps, smb): <c>&lt;uri&gt;/&lt;file&gt;</c> fetched by the curl tool,
 /// with Buildroot's options: <c>-q</c> (no <c>.curlrc</c>; it must come first), passive ftp,
-/// three retries, and <c>--fail</c> so an error page is never saved as the file.
+/// three retries, and <c>--fail</c> so an error page is never saved as the file; credentials come
+/// from netrc, as for every other method.
 /// </summary>
 internal sealed class CurlBackend : IDownloadBackend
 {
@@ -18,6 +19,7 @@ internal sealed class CurlBackend : IDownloadBackend
             // curl has no read time limit of its own: a server that stops sending for two minutes
             // is given up (and retried) instead of hanging the build. DlOpts come later and win.
             .WithArguments("--connect-timeout", "30", "--speed-limit", "1", "--speed-time", "120")
+            .WithArguments(NetrcOptions())
             .WithArguments("-o", request.OutputPath)
             .WithArguments(request.Quiet ? ["--silent", "--show-error"] : [])
             .WithArguments(request.DlOpts)
@@ -36,4 +38,13 @@ internal sealed class CurlBackend : IDownloadBackend
 
         return BackendResult.Plain;
     }
+
+    /// <summary>
+    /// curl reads no netrc unless told to (wget and git do by default): the file NETRC names when it
+    /// exists (curl before 8.16 ignores the variable), else ~/.netrc if there is one.
+    /// </summary>
+    private static string[] NetrcOptions() =>
+        Environment.GetEnvironmentVariable("NETRC") is { Length: > 0 } named && File.Exists(named)
+            ? ["--netrc-file", named]
+            : ["--netrc-optional"];
 }

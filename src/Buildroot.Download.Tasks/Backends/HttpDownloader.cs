@@ -48,6 +48,9 @@ internal sealed class HttpDownloader : IDisposable
             // One client serves every package of the build; cookies must not travel between them.
             UseCookies = false,
 
+            // A server that asks for credentials gets those ~/.netrc (or $NETRC) holds for its host, as with wget and curl.
+            Credentials = new NetrcCredentials(settings.EnvironmentVariable),
+
             // The client lives as long as the MSBuild node: pick up DNS changes now and then.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
@@ -143,7 +146,7 @@ internal sealed class HttpDownloader : IDisposable
                 throw new FailedTry(
                     $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}",
                     HttpRetryPolicy.IsTransient(response.StatusCode),
-                    AdviceFor(response.StatusCode));
+                    AdviceFor(response.StatusCode, target.Uri));
             }
 
             // With ResponseHeadersRead the body stream is already there: this does no network I/O.
@@ -275,13 +278,21 @@ internal sealed class HttpDownloader : IDisposable
         return text.ToString();
     }
 
-    private static string AdviceFor(HttpStatusCode status) => status switch
+    private string AdviceFor(HttpStatusCode status, Uri uri) => status switch
     {
         HttpStatusCode.NotFound => " Check the package's site and file name; the file may have moved.",
-        HttpStatusCode.Unauthorized => " The server wants credentials: give them in the site URL (https://user:password@host/…).",
+        HttpStatusCode.Unauthorized => CredentialsAdvice(uri),
         HttpStatusCode.Forbidden => " The server refuses to serve it; check the URL and any credentials.",
         _ => string.Empty,
     };
+
+    private string CredentialsAdvice(Uri uri)
+    {
+        string netrc = Netrc.PathFrom(_settings.EnvironmentVariable) ?? "~/.netrc";
+        return Netrc.Find(_settings.EnvironmentVariable, uri.IdnHost) is null
+            ? $" The server wants credentials: put them in {netrc} (a line 'machine {uri.IdnHost} login <user> password <secret>'; the NETRC environment variable may name another file), never in the project."
+            : $" The server refused the credentials {netrc} holds for {uri.IdnHost}: check them.";
+    }
 
     /// <summary>A try that failed, and whether another could succeed.</summary>
     private sealed class FailedTry(string message, bool transient, string advice = "") : Exception(message)

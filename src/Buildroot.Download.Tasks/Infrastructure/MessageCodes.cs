@@ -3,7 +3,7 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// <summary>
 /// Every error and warning the package reports carries one of these codes, so that users
 /// can search for it and tests can assert it. Codes are never reused for another meaning.
-/// Ranges: 00xx input, 01xx download wrapper, 02xx hashes, 03xx backends, 04xx archives,
+/// Ranges: 00xx input and settings, 01xx download wrapper, 02xx hashes, 03xx backends, 04xx archives,
 /// 05xx vendoring, 06xx locks and processes, 07xx manifests.
 /// </summary>
 internal static class MessageCodes
@@ -20,6 +20,15 @@ internal static class MessageCodes
     public const string UnknownPostProcess = "BRDL0009";
     public const string InvalidSetting = "BRDL0010";
     public const string SubmodulesNeedGit = "BRDL0011";
+
+    // 0025-0049: the build itself (which MSBuild runs us) and the Buildroot… properties.
+    /// <summary>Raised by the .targets (an Error task), never by C#: the task assembly cannot load there.</summary>
+    public const string MSBuildNotSupported = "BRDL0025";
+    public const string InvalidNumberSetting = "BRDL0026";
+    public const string InvalidSiteSetting = "BRDL0027";
+    public const string PasswordInProject = "BRDL0028";
+    public const string InvalidTimeLimit = "BRDL0029";
+
     public const string TaskFailedUnexpectedly = "BRDL0099";
 
     // 01xx: the download wrapper.

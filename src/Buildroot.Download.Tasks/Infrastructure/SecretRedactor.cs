@@ -12,6 +12,12 @@ internal static partial class SecretRedactor
 {
     public static string Redact(string text) => UserInfoInUrl().Replace(text, "$1***@");
 
+    /// <summary>True when <paramref name="text"/> holds a URL with a password (<c>scheme://user:password@host</c>).</summary>
+    public static bool HoldsPassword(string text) => PasswordInUrl().IsMatch(text);
+
     [GeneratedRegex(@"([a-zA-Z][a-zA-Z0-9+.\-]*://)[^/@\s]+@", RegexOptions.NonBacktracking)]
     private static partial Regex UserInfoInUrl();
+
+    [GeneratedRegex(@"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/@\s:]*:[^/@\s]+@", RegexOptions.NonBacktracking)]
+    private static partial Regex PasswordInUrl();
 }

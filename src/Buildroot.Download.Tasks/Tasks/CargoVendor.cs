@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Settings;
 using Buildroot.Download.Tasks.Vendoring;
 
 namespace Buildroot.Download.Tasks;
@@ -29,9 +30,9 @@ public sealed class CargoVendor : VendoringTask
 
     private protected override VendoringPostProcess PostProcess { get; } = new CargoPostProcess();
 
-    private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
+    private protected override StandaloneVendoringRequest Describe(SettingsCollector settings, StandaloneVendoringRequest request) => request with
     {
         CargoManifest = CargoManifest,
-        Tools = string.IsNullOrEmpty(CargoPath) ? request.Tools : request.Tools with { Cargo = CargoPath },
+        Tools = request.Tools with { Cargo = settings.Read(() => SettingValidators.Program("BuildrootCargoPath", CargoPath, request.Tools.Cargo), request.Tools.Cargo) },
     };
 }

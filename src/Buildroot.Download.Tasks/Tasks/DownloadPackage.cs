@@ -3,6 +3,7 @@ using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Settings;
 using Buildroot.Download.Tasks.Vendoring;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -21,18 +22,28 @@ public sealed class DownloadPackage : PackageTask
     // Two projects of one build may run this task at once on two threads of one node.
     private static readonly object RegistrationGate = new();
 
+    /// <summary>
+    /// <c>BuildrootDownloadOnBuild</c>, given when the task runs for it: the target already skips the
+    /// download for false/NO, so the value is only checked here, that a mistyped one is an error
+    /// rather than a download silently left on.
+    /// </summary>
+    public string? DownloadOnBuild { get; set; }
+
     /// <summary>Full paths, with metadata <c>Package</c>, <c>Transient</c> and <c>Verified</c>.</summary>
     [Output]
     public ITaskItem[] DownloadedFiles { get; private set; } = [];
 
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        if (ReadPackages(log) is not { } packages)
+        // Settings first, then packages: each reports every problem it finds before the task stops.
+        DownloadSettings? settings = ReadSettings(log);
+        // false (given to the task directly) means there is nothing to do; an invalid value is reported and stops the task.
+        bool wanted = new SettingsCollector(log).Read(() => SettingValidators.Boolean("BuildrootDownloadOnBuild", DownloadOnBuild, whenEmpty: true), false);
+        if (ReadPackages(log) is not { } packages || settings is null || !wanted)
         {
             return;
         }
 
-        DownloadSettings settings = CreateSettings();
         var services = new DownloadServices(
             PostProcessCatalog.Get,
             new ProcessRunner(log),

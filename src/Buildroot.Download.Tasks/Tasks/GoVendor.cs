@@ -1,3 +1,4 @@
+using Buildroot.Download.Tasks.Settings;
 using Buildroot.Download.Tasks.Vendoring;
 
 namespace Buildroot.Download.Tasks;
@@ -32,10 +33,10 @@ public sealed class GoVendor : VendoringTask
 
     private protected override VendoringPostProcess PostProcess { get; } = new GoPostProcess();
 
-    private protected override StandaloneVendoringRequest Describe(StandaloneVendoringRequest request) => request with
+    private protected override StandaloneVendoringRequest Describe(SettingsCollector settings, StandaloneVendoringRequest request) => request with
     {
         GoSubdir = GoSubdir,
         GoProxy = GoProxy,
-        Tools = string.IsNullOrEmpty(GoPath) ? request.Tools : request.Tools with { Go = GoPath },
+        Tools = request.Tools with { Go = settings.Read(() => SettingValidators.Program("BuildrootGoPath", GoPath, request.Tools.Go), request.Tools.Go) },
     };
 }

@@ -4,6 +4,7 @@ using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Settings;
 using Microsoft.Build.Framework;
 
 namespace Buildroot.Download.Tasks;
@@ -19,27 +20,35 @@ public abstract class PackageTask : BuildrootTask
     [Required]
     public ITaskItem[] Packages { get; set; } = [];
 
-    /// <summary><c>BuildrootDlDir</c>.</summary>
-    [Required]
-    public string DownloadDirectory { get; set; } = string.Empty;
+    /// <summary><c>BuildrootDlDir</c>. Not [Required]: MSBuild would refuse an empty one with its own error before we could name the property.</summary>
+    public string? DownloadDirectory { get; set; }
 
-    /// <summary>Where scratch folders go: the project's intermediate folder, never the download folder.</summary>
+    // Every setting below is taken as text and checked by SettingValidators, so that a wrong value
+    // gets a BRDL error naming its property rather than MSBuild's own conversion error.
+
+    /// <summary><c>BuildrootScratchDir</c>: where scratch folders go, the project's intermediate folder, never the download folder.</summary>
     public string? ScratchDirectory { get; set; }
 
+    /// <summary><c>BuildrootPrimarySite</c>.</summary>
     public string? PrimarySite { get; set; }
 
-    public bool PrimarySiteOnly { get; set; }
+    /// <summary><c>BuildrootPrimarySiteOnly</c>: true/false (YES/NO).</summary>
+    public string? PrimarySiteOnly { get; set; }
 
+    /// <summary><c>BuildrootBackupSite</c>.</summary>
     public string? BackupSite { get; set; }
 
-    public bool ForceCheckHashes { get; set; }
+    /// <summary><c>BuildrootForceCheckHashes</c>: true/false (YES/NO).</summary>
+    public string? ForceCheckHashes { get; set; }
 
-    public bool Offline { get; set; }
+    /// <summary><c>BuildrootDownloadOffline</c>: true/false (YES/NO).</summary>
+    public string? Offline { get; set; }
 
-    public bool Quiet { get; set; }
+    /// <summary><c>BuildrootDownloadQuiet</c>: true/false (YES/NO).</summary>
+    public string? Quiet { get; set; }
 
-    /// <summary>How many packages download at once; 0 means the default (twice the cores).</summary>
-    public int Parallelism { get; set; }
+    /// <summary><c>BuildrootDownloadParallelism</c>: how many packages download at once; empty or 0 means the default (twice the cores).</summary>
+    public string? Parallelism { get; set; }
 
     public string? GoProxy { get; set; }
 
@@ -69,45 +78,66 @@ public abstract class PackageTask : BuildrootTask
 
     public string? GoPath { get; set; }
 
-    internal DownloadSettings CreateSettings()
+    /// <summary>
+    /// The settings, validated: every invalid one is reported (as a BRDL error naming its
+    /// property) and null is returned; a mirror holding a password is warned about.
+    /// </summary>
+    internal DownloadSettings? ReadSettings(IBuildLog log)
     {
-        if (string.IsNullOrWhiteSpace(DownloadDirectory))
-        {
-            throw new BrdlException(FailureScope.Build, MessageCodes.InvalidSetting, "BuildrootDlDir is empty: set it (or the BR2_DL_DIR environment variable) to the download folder.");
-        }
+        var settings = new SettingsCollector(log);
+
+        // MSBuild runs a project's tasks in the project's folder: a relative -p:BuildrootDlDir=dl means <project>/dl.
+        string projectDirectory = Directory.GetCurrentDirectory();
+        string downloadDirectory = settings.Read(
+            () => SettingValidators.Directory("BuildrootDlDir", DownloadDirectory, projectDirectory, "set it (or the BR2_DL_DIR environment variable) to the download folder, or leave it unset for ~/.cache/buildroot-dl"),
+            string.Empty);
+        string scratchDirectory = string.IsNullOrWhiteSpace(ScratchDirectory)
+            ? Path.Combine(Path.GetTempPath(), "buildroot-download-scratch")
+            : settings.Read(() => SettingValidators.Directory("BuildrootScratchDir", ScratchDirectory, projectDirectory, "leave it unset for the project's obj folder"), string.Empty);
+        settings.WarnAboutPassword("BuildrootPrimarySite", PrimarySite);
+        settings.WarnAboutPassword("BuildrootBackupSite", BackupSite);
+
+        bool Flag(string property, string? value) => settings.Read(() => SettingValidators.Boolean(property, value, whenEmpty: false), false);
+        string Tool(string name, string? value, string fallback) => settings.Read(() => SettingValidators.Program($"Buildroot{name}Path", value, fallback), fallback);
 
         var defaults = new ToolPaths();
-        return new DownloadSettings
+        var result = new DownloadSettings
         {
-            DownloadDirectory = Path.GetFullPath(DownloadDirectory),
-            ScratchDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(ScratchDirectory)
-                ? Path.Combine(Path.GetTempPath(), "buildroot-download-scratch")
-                : ScratchDirectory),
-            PrimarySite = Blank(PrimarySite),
-            PrimarySiteOnly = PrimarySiteOnly,
-            BackupSite = Blank(BackupSite),
-            ForceCheckHashes = ForceCheckHashes,
-            Offline = Offline,
-            Quiet = Quiet,
-            Parallelism = Parallelism > 0 ? Parallelism : DownloadSettings.DefaultParallelism,
+            DownloadDirectory = downloadDirectory,
+            ScratchDirectory = scratchDirectory,
+            PrimarySite = settings.Read(() => SettingValidators.Site("BuildrootPrimarySite", PrimarySite), null),
+            PrimarySiteOnly = Flag("BuildrootPrimarySiteOnly", PrimarySiteOnly),
+            BackupSite = settings.Read(() => SettingValidators.Site("BuildrootBackupSite", BackupSite), null),
+            ForceCheckHashes = Flag("BuildrootForceCheckHashes", ForceCheckHashes),
+            Offline = Flag("BuildrootDownloadOffline", Offline),
+            Quiet = Flag("BuildrootDownloadQuiet", Quiet),
+            Parallelism = settings.Read(() => ParallelismSetting(Parallelism), DownloadSettings.DefaultParallelism),
             GoProxy = Blank(GoProxy),
             Tools = new ToolPaths
             {
-                Git = Blank(GitPath) ?? defaults.Git,
-                Svn = Blank(SvnPath) ?? defaults.Svn,
-                Hg = Blank(HgPath) ?? defaults.Hg,
-                Bzr = Blank(BzrPath) ?? defaults.Bzr,
-                Cvs = Blank(CvsPath) ?? defaults.Cvs,
-                Curl = Blank(CurlPath) ?? defaults.Curl,
-                Wget = Blank(WgetPath) ?? defaults.Wget,
-                Scp = Blank(ScpPath) ?? defaults.Scp,
-                Sftp = Blank(SftpPath) ?? defaults.Sftp,
-                Gzip = Blank(GzipPath) ?? defaults.Gzip,
-                Tar = Blank(TarPath) ?? defaults.Tar,
-                Cargo = Blank(CargoPath) ?? defaults.Cargo,
-                Go = Blank(GoPath) ?? defaults.Go,
+                Git = Tool("Git", GitPath, defaults.Git),
+                Svn = Tool("Svn", SvnPath, defaults.Svn),
+                Hg = Tool("Hg", HgPath, defaults.Hg),
+                Bzr = Tool("Bzr", BzrPath, defaults.Bzr),
+                Cvs = Tool("Cvs", CvsPath, defaults.Cvs),
+                Curl = Tool("Curl", CurlPath, defaults.Curl),
+                Wget = Tool("Wget", WgetPath, defaults.Wget),
+                Scp = Tool("Scp", ScpPath, defaults.Scp),
+                Sftp = Tool("Sftp", SftpPath, defaults.Sftp),
+                Gzip = Tool("Gzip", GzipPath, defaults.Gzip),
+                Tar = Tool("Tar", TarPath, defaults.Tar),
+                Cargo = Tool("Cargo", CargoPath, defaults.Cargo),
+                Go = Tool("Go", GoPath, defaults.Go),
             },
         };
+        return settings.Failed ? null : result;
+    }
+
+    /// <summary>0 is accepted too, as "the default": it was the documented way to ask for it.</summary>
+    private static int ParallelismSetting(string? value)
+    {
+        int parallelism = SettingValidators.Count("BuildrootDownloadParallelism", value, whenEmpty: 0, minimum: 0, maximum: 1024, "twice the number of cores");
+        return parallelism == 0 ? DownloadSettings.DefaultParallelism : parallelism;
     }
 
     /// <summary>
@@ -119,11 +149,18 @@ public abstract class PackageTask : BuildrootTask
         var specs = ImmutableArray.CreateBuilder<PackageSpec>(Packages.Length);
         var names = new HashSet<string>(StringComparer.Ordinal);
         bool failed = false;
+        var credentials = new SettingsCollector(log);
         foreach (ITaskItem item in Packages)
         {
+            Dictionary<string, string> metadata = MetadataOf(item);
+            foreach ((string name, string value) in metadata)
+            {
+                credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value);
+            }
+
             try
             {
-                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, MetadataOf(item), ProjectDirectoryOf(item));
+                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, metadata, ProjectDirectoryOf(item));
                 if (!names.Add(spec.Name))
                 {
                     throw new BrdlException(FailureScope.Package, MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");

@@ -20,12 +20,13 @@ public sealed class ResolveBuildrootFiles : PackageTask
 
     internal override Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        if (ReadPackages(log) is not { } packages)
+        // Settings first, then packages: each reports every problem it finds before the task stops.
+        DownloadSettings? settings = ReadSettings(log);
+        if (ReadPackages(log) is not { } packages || settings is null)
         {
             return Task.CompletedTask;
         }
 
-        DownloadSettings settings = CreateSettings();
         var folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
         Files = packages
             .Where(package => package.Method.Downloads)

@@ -21,12 +21,13 @@ public sealed class ShowBuildrootInfo : PackageTask
 
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        if (ReadPackages(log) is not { } packages)
+        // Settings first, then packages: each reports every problem it finds before the task stops.
+        DownloadSettings? settings = ReadSettings(log);
+        if (ReadPackages(log) is not { } packages || settings is null)
         {
             return;
         }
 
-        DownloadSettings settings = CreateSettings();
         var folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
         var document = new
         {

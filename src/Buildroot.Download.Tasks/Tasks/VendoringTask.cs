@@ -1,5 +1,6 @@
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Settings;
 using Buildroot.Download.Tasks.Vendoring;
 using Microsoft.Build.Framework;
 using Task = System.Threading.Tasks.Task;
@@ -16,9 +17,11 @@ public abstract class VendoringTask : BuildrootTask
     [Required]
     public string Archive { get; set; } = string.Empty;
 
-    /// <summary>The download dir whose shared cache (<c>br-cargo-home</c> or <c>go-mod-cache</c>) the tool uses.</summary>
-    [Required]
-    public string DownloadDirectory { get; set; } = string.Empty;
+    /// <summary>
+    /// The download dir whose shared cache (<c>br-cargo-home</c> or <c>go-mod-cache</c>) the tool uses.
+    /// Not [Required]: an empty one is refused with a BRDL error naming it, not MSBuild's own.
+    /// </summary>
+    public string? DownloadDirectory { get; set; }
 
     /// <summary>
     /// Where the vendored archive goes. Empty: <see cref="Archive"/> is rewritten in place. Either
@@ -42,21 +45,29 @@ public abstract class VendoringTask : BuildrootTask
     internal sealed override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
         string output = string.IsNullOrEmpty(OutputArchive) ? Archive : OutputArchive;
+        var settings = new SettingsCollector(log);
+        string downloadDirectory = settings.Read(
+            () => SettingValidators.Directory("BuildrootDlDir", DownloadDirectory, Directory.GetCurrentDirectory(), "give the download folder whose shared cache the tool uses"),
+            string.Empty);
         var tools = new ToolPaths();
-        tools = string.IsNullOrEmpty(GzipPath) ? tools : tools with { Gzip = GzipPath };
-        StandaloneVendoringRequest request = Describe(new StandaloneVendoringRequest
+        tools = tools with { Gzip = settings.Read(() => SettingValidators.Program("BuildrootGzipPath", GzipPath, tools.Gzip), tools.Gzip) };
+        StandaloneVendoringRequest request = Describe(settings, new StandaloneVendoringRequest
         {
             ArchivePath = Path.GetFullPath(Archive),
             OutputPath = Path.GetFullPath(output),
-            DownloadDirectory = Path.GetFullPath(DownloadDirectory),
+            DownloadDirectory = downloadDirectory,
             Tools = tools,
         });
+        if (settings.Failed)
+        {
+            return;
+        }
 
         bool vendored = await StandaloneVendoring.RunAsync(PostProcess, request, log, cancellationToken).ConfigureAwait(false);
         VendoredArchive = output;
         AlreadyVendored = !vendored;
     }
 
-    /// <summary>Adds the tool's own settings (manifest, subfolder, proxy, tool path) to the request.</summary>
-    private protected abstract StandaloneVendoringRequest Describe(StandaloneVendoringRequest request);
+    /// <summary>Adds the tool's own settings (manifest, subfolder, proxy, tool path) to the request, validated by <paramref name="settings"/>.</summary>
+    private protected abstract StandaloneVendoringRequest Describe(SettingsCollector settings, StandaloneVendoringRequest request);
 }

@@ -16,12 +16,13 @@ public sealed class VerifyBuildrootDownloads : PackageTask
 {
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        if (ReadPackages(log) is not { } packages)
+        // Settings first, then packages: each reports every problem it finds before the task stops.
+        DownloadSettings? settings = ReadSettings(log);
+        if (ReadPackages(log) is not { } packages || settings is null)
         {
             return;
         }
 
-        DownloadSettings settings = CreateSettings();
         var folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
         var files = new List<FileToVerify>();
         foreach (PackageSpec package in packages.Where(package => package.Method.Downloads))

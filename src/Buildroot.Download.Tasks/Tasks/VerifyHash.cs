@@ -1,6 +1,7 @@
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Settings;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = System.Threading.Tasks.Task;
@@ -27,8 +28,11 @@ public sealed class VerifyHash : BuildrootTask
     [Required]
     public ITaskItem[] Files { get; set; } = [];
 
-    /// <summary>A file without any hash file is an error (<c>BR2_DOWNLOAD_FORCE_CHECK_HASHES</c>), not a warning.</summary>
-    public bool ForceCheckHashes { get; set; }
+    /// <summary>
+    /// <c>BuildrootForceCheckHashes</c> (true/false, YES/NO): a file without any hash file is an error
+    /// (<c>BR2_DOWNLOAD_FORCE_CHECK_HASHES</c>), not a warning.
+    /// </summary>
+    public string? ForceCheckHashes { get; set; }
 
     /// <summary>The files that passed, with metadata <c>HashOutcome</c> (Good, NoHashFile or NotListed) and <c>VerifiedHashes</c>.</summary>
     [Output]
@@ -36,7 +40,8 @@ public sealed class VerifyHash : BuildrootTask
 
     internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        HashVerdict?[] verdicts = await FileVerification.VerifyAsync(Files, Describe, log, cancellationToken).ConfigureAwait(false);
+        bool forceCheckHashes = SettingValidators.Boolean("BuildrootForceCheckHashes", ForceCheckHashes, whenEmpty: false);
+        HashVerdict?[] verdicts = await FileVerification.VerifyAsync(Files, item => Describe(item, forceCheckHashes), log, cancellationToken).ConfigureAwait(false);
 
         var verified = new List<ITaskItem>();
         foreach ((ITaskItem item, HashVerdict? verdict) in Files.Zip(verdicts))
@@ -54,7 +59,7 @@ public sealed class VerifyHash : BuildrootTask
     }
 
     /// <summary>What the item's metadata says to check; bad metadata is a coded error for this item.</summary>
-    private FileToVerify Describe(ITaskItem item)
+    private static FileToVerify Describe(ITaskItem item, bool forceCheckHashes)
     {
         string projectDirectory = ProjectDirectoryOf(item);
         string path = Path.GetFullPath(item.ItemSpec, projectDirectory);
@@ -70,7 +75,7 @@ public sealed class VerifyHash : BuildrootTask
                 HashExpectations.Load(nameInHashFiles, hashFiles, inline.ToArray()),
                 NoCheck: Boolean(item, "NoCheck"),
                 Transient: Boolean(item, "Transient"),
-                ForceCheckHashes),
+                forceCheckHashes),
             Label: null);
     }
 

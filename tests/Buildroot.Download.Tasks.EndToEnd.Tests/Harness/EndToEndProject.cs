@@ -110,13 +110,22 @@ internal sealed class EndToEndProject : IDisposable
     /// writes, then <paramref name="items"/> and <paramref name="properties"/> as given (XML).
     /// A last target prints each <c>BuildrootDownloadedFile</c> item, so tests can read them.
     /// </summary>
-    public void WriteProject(string items, string properties = "")
+    public void WriteProject(string items, string properties = "") => File.WriteAllText(ProjectFile, ProjectText(items, properties));
+
+    /// <summary>
+    /// The text of a project as <see cref="WriteProject"/> writes it; with <paramref name="targetFrameworks"/>
+    /// it multi-targets (<c>TargetFrameworks</c>), and <paramref name="targets"/> (XML) are added at its end.
+    /// </summary>
+    public string ProjectText(string items, string properties = "", string? targetFrameworks = null, string targets = "")
     {
         // net<the SDK's own version>: its targeting pack ships with the SDK, so nothing but our package is restored.
-        File.WriteAllText(ProjectFile, $"""
+        string frameworks = targetFrameworks is null
+            ? "<TargetFramework>net$(BundledNETCoreAppTargetFrameworkVersion)</TargetFramework>"
+            : $"<TargetFrameworks>{targetFrameworks}</TargetFrameworks>";
+        return $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
-                <TargetFramework>net$(BundledNETCoreAppTargetFrameworkVersion)</TargetFramework>
+                {frameworks}
                 <ImplicitUsings>disable</ImplicitUsings>
                 {properties}
               </PropertyGroup>
@@ -129,8 +138,9 @@ internal sealed class EndToEndProject : IDisposable
               <Target Name="ReportBuildrootDownloadedFiles" AfterTargets="BuildrootDownload;BuildrootSource" Condition="'@(BuildrootDownloadedFile)' != ''">
                 <Message Importance="high" Text="{DownloadedFileMarker}|%(BuildrootDownloadedFile.Identity)|%(BuildrootDownloadedFile.Package)|%(BuildrootDownloadedFile.Transient)|%(BuildrootDownloadedFile.Verified)" />
               </Target>
+              {targets}
             </Project>
-            """);
+            """;
     }
 
     /// <summary>Variables set for this project's builds only, on top of the clean environment (never in the test process).</summary>
@@ -143,18 +153,43 @@ internal sealed class EndToEndProject : IDisposable
         return await build.WaitAsync(BuildTimeLimit);
     }
 
+    /// <summary>Another <c>dotnet</c> command in the project folder (<c>dotnet new sln</c>, say), which must succeed.</summary>
+    public async Task RunDotNetAsync(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(PackedPackage.DotNet) { WorkingDirectory = ProjectDirectory };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        _package.PrepareEnvironment(startInfo);
+        using var child = ChildProcess.Start(startInfo);
+        child.CloseInput();
+        int exitCode = await child.WaitForExitAsync(BuildTimeLimit);
+        exitCode.ShouldBe(0, $"dotnet {string.Join(' ', arguments)} failed:{Environment.NewLine}{child.Output}");
+    }
+
+    /// <summary><c>dotnet build &lt;file&gt;</c> of another project or solution of this test (a path under the project folder).</summary>
+    public async Task<BuildResult> BuildFileAsync(string file, params string[] arguments)
+    {
+        using RunningBuild build = StartBuild(arguments, onLine: null, Path.Combine(ProjectDirectory, file));
+        return await build.WaitAsync(BuildTimeLimit);
+    }
+
     /// <summary><c>dotnet build -t:&lt;target&gt;</c>: a target run on demand, as <c>BuildrootVerify</c>.</summary>
     public Task<BuildResult> RunTargetAsync(string target, params string[] arguments) =>
         BuildAsync([$"-t:{target}", .. arguments]);
 
     /// <summary>Starts <c>dotnet build</c> and returns at once, for tests that act while it runs.</summary>
-    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null)
+    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null) => StartBuild(arguments, onLine, ProjectFile);
+
+    private RunningBuild StartBuild(string[] arguments, Action<string>? onLine, string file)
     {
         int number = Interlocked.Increment(ref _builds);
         string binlog = Path.Combine(LogsFolder, $"build-{number}.binlog");
         string[] allArguments =
         [
-            "build", ProjectFile,
+            "build", file,
             "-nodeReuse:false", "-tl:off", $"-bl:{binlog}",
             $"-p:BuildrootDlDir={DownloadFolder}",
             "-p:BuildrootBackupSite=",

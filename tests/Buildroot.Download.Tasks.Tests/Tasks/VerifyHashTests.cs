@@ -106,7 +106,7 @@ public sealed class VerifyHashTests : IDisposable
         string file = _folder.WriteFile("foo.tar.gz", "abc");
 
         VerifyHash task = Run(Item(file));
-        task.ForceCheckHashes = true;
+        task.ForceCheckHashes = "true";
 
         task.Execute().ShouldBeFalse();
         _engine.ErrorCodes.ShouldBe([MessageCodes.NoHashFile]);
