@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
@@ -8,42 +10,68 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// leaves a stale lock behind. Two threads of one process exclude each other too, because
 /// each open has its own file description.
 /// </summary>
+/// <remarks>
+/// Only "another process holds it" is worth waiting for; any other failure to open or lock the
+/// file (a read-only or missing folder, an I/O error, a permission) is a
+/// <see cref="MessageCodes.LockUnavailable"/> error at once. While it waits, the build says who
+/// holds the lock (<see cref="LockHolder"/>) and says it again every <see cref="ReminderInterval"/>.
+/// </remarks>
 internal static class CrossProcessLock
 {
+    /// <summary>How often a build that still waits says so again: often enough to show it is alive, rarely enough not to flood the log.</summary>
+    public static readonly TimeSpan ReminderInterval = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Waits until the lock at <paramref name="lockFilePath"/> is ours. <paramref name="purpose"/>
-    /// says, in the one message printed when we have to wait, what the lock protects.
-    /// Dispose the result to release it.
+    /// says what the lock protects ("downloading zlib"): in the messages printed while we wait,
+    /// and in the record other builds read while we hold it. Dispose the result to release it.
     /// </summary>
-    public static async Task<IDisposable> AcquireAsync(
+    public static Task<IDisposable> AcquireAsync(
         string lockFilePath,
         string purpose,
         IBuildLog log,
+        CancellationToken cancellationToken) =>
+        AcquireAsync(lockFilePath, purpose, log, ReminderInterval, cancellationToken);
+
+    /// <summary>The same, saying again who holds the lock every <paramref name="reminderInterval"/> (a test seam).</summary>
+    internal static async Task<IDisposable> AcquireAsync(
+        string lockFilePath,
+        string purpose,
+        IBuildLog log,
+        TimeSpan reminderInterval,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockFilePath))!);
+        string path = Path.GetFullPath(lockFilePath);
+        CreateFolderOf(path, purpose);
         TimeSpan delay = FirstRetryDelay;
-        bool toldUser = false;
+        Stopwatch? waited = null;
+        TimeSpan nextReminder = reminderInterval;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockFilePath) is { } held)
+            if (TryAcquire(path, purpose) is { } held)
             {
-                if (toldUser)
+                if (waited is not null)
                 {
-                    log.Detail($"Got the lock {lockFilePath}.");
+                    log.Detail($"Got the lock {path} after {LockHolder.Duration(waited.Elapsed)}.");
                 }
 
-                return held;
+                LockRecord.Write(held, purpose);
+                return new HeldLock(held);
             }
 
-            if (!toldUser)
+            if (waited is null)
             {
-                log.Message($"Waiting for the lock {lockFilePath} ({purpose}): another build holds it.");
-                toldUser = true;
+                log.Message($"Waiting for the lock {path} ({purpose}): {LockHolder.Describe(path)}.");
+                waited = Stopwatch.StartNew();
+            }
+            else if (waited.Elapsed >= nextReminder)
+            {
+                log.Message($"Still waiting for the lock {path} ({purpose}) after {LockHolder.Duration(waited.Elapsed)}: {LockHolder.Describe(path)}.");
+                nextReminder += reminderInterval;
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -51,24 +79,57 @@ internal static class CrossProcessLock
         }
     }
 
-    private static FileStream? TryAcquire(string lockFilePath)
+    private static void CreateFolderOf(string lockFilePath, string purpose)
+    {
+        string folder = Path.GetDirectoryName(lockFilePath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(lockFilePath, purpose, $"its folder {folder} cannot be created ({e.Message})", e);
+        }
+    }
+
+    private static FileStream? TryAcquire(string lockFilePath, string purpose)
     {
         try
         {
             // ReadWrite so that the open never fails on a lock file someone created read-only for others.
             return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (IOException e) when (IsHeldByAnother(e))
         {
-            // EWOULDBLOCK from flock surfaces as an IOException: someone else holds it.
             return null;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(
-                MessageCodes.LockUnavailable,
-                $"Cannot take the lock {lockFilePath}: {e.Message} The folder must be writable by this build (a read-only download folder cannot be locked).",
-                e);
+            throw Unavailable(lockFilePath, purpose, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// flock's EWOULDBLOCK, which .NET reports as an <see cref="IOException"/> carrying the errno
+    /// (Windows: a sharing or lock violation). Every other error is not contention.
+    /// </summary>
+    private static bool IsHeldByAnother(IOException e) =>
+        e.GetType() == typeof(IOException) &&
+        e.HResult == (OperatingSystem.IsWindows() ? unchecked((int)0x80070020) : OperatingSystem.IsLinux() ? 11 : 35);
+
+    private static BrdlException Unavailable(string lockFilePath, string purpose, string cause, Exception inner) =>
+        new(
+            MessageCodes.LockUnavailable,
+            $"Cannot take the lock {lockFilePath} ({purpose}): {cause}. The folder must exist (or be creatable) and be writable by this build: a read-only download folder, cargo home or Go module cache cannot be locked.",
+            inner);
+
+    /// <summary>A held lock: releasing it clears our record first, so that nobody reads a stale one.</summary>
+    private sealed class HeldLock(FileStream stream) : IDisposable
+    {
+        public void Dispose()
+        {
+            LockRecord.Clear(stream);
+            stream.Dispose();
         }
     }
 }
