@@ -31,7 +31,7 @@ internal sealed class DownloadWrapper
     public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, CancellationToken cancellationToken)
     {
         string finalPath = _folder.FinalPath(package, file.FileName);
-        bool skipHashCheck = file.IsMainSource && package.SkipsHashCheck;
+        bool skipHashCheck = (file.IsMainSource && package.SkipsHashCheck) || _settings.AcceptFilesNotInHashFiles;
         HashExpectations expected = HashExpectations.Load(
             file.FileName,
             package.HashFiles,
