@@ -224,7 +224,7 @@ internal sealed class LegalInfoWriter
             """);
         if (_warnings.Count > 0)
         {
-            text.Append("WARNINGS\n\n");
+            text.Append("\nWARNINGS\n\n");
             foreach (string warning in _warnings)
             {
                 text.Append(warning).Append('\n');
