@@ -20,11 +20,7 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
     public async Task A_read_only_download_folder_is_a_coded_error_naming_the_lock_not_an_internal_error_or_a_wait(bool packageFolderExists)
     {
         using var server = new LoopbackHttpServer();
-        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
-        server.Serve("/zlib-1.3.1.tar.gz", tarball);
-        using var project = new EndToEndProject(package, output, "rodl");
-        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
-        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        using EndToEndProject project = ZlibProject(server, "rodl", out _);
         string lockFile = Path.Combine(project.DownloadFolder, "zlib", ".lock");
         Directory.CreateDirectory(packageFolderExists ? Path.GetDirectoryName(lockFile)! : project.DownloadFolder);
         project.CommandPrefix = ["unshare", "--mount", "--propagation", "private", "sh", "-c", ReadOnlyMountScript, "sh", project.DownloadFolder];
@@ -41,11 +37,7 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
     public async Task Build_waits_while_another_process_holds_the_package_lock_then_downloads()
     {
         using var server = new LoopbackHttpServer();
-        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
-        server.Serve("/zlib-1.3.1.tar.gz", tarball);
-        using var project = new EndToEndProject(package, output, "lock");
-        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
-        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        using EndToEndProject project = ZlibProject(server, "lock", out byte[] tarball);
         string lockFile = Path.Combine(project.DownloadFolder, "zlib", ".lock");
         string landed = project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz");
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
@@ -83,6 +75,17 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
         finishedUnderTheLock.ShouldBeFalse("the build ended while another process held the package lock");
         result.ShouldSucceed();
         File.ReadAllBytes(landed).ShouldBe(tarball);
+    }
+
+    /// <summary>A project with one package, zlib, served by <paramref name="server"/> and listed in its hash file.</summary>
+    private EndToEndProject ZlibProject(LoopbackHttpServer server, string name, out byte[] tarball)
+    {
+        tarball = Payloads.Bytes("zlib-1.3.1");
+        server.Serve("/zlib-1.3.1.tar.gz", tarball);
+        var project = new EndToEndProject(package, output, name);
+        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
+        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        return project;
     }
 
     // flock(1) has the lock once a non-blocking exclusive lock of our own is refused
