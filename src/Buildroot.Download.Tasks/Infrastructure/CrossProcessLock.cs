@@ -21,6 +21,9 @@ internal static class CrossProcessLock
     /// <summary>How often a build that still waits says so again: often enough to show it is alive, rarely enough not to flood the log.</summary>
     public static readonly TimeSpan ReminderInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a lock is held before its holder writes its record (see <see cref="HeldLock"/>).</summary>
+    private static readonly TimeSpan RecordDelay = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMilliseconds(250);
 
@@ -59,8 +62,7 @@ internal static class CrossProcessLock
                     log.Detail($"Got the lock {path} after {LockHolder.Duration(waited.Elapsed)}.");
                 }
 
-                LockRecord.Write(held, purpose);
-                return new HeldLock(held);
+                return new HeldLock(held, purpose);
             }
 
             if (waited is null)
@@ -96,8 +98,9 @@ internal static class CrossProcessLock
     {
         try
         {
-            // ReadWrite so that the open never fails on a lock file someone created read-only for others.
-            return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // ReadWrite so that the open never fails on a lock file someone created read-only for others;
+            // unbuffered, as the one write (our record) is written whole.
+            return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
         catch (IOException e) when (IsHeldByAnother(e))
         {
@@ -123,13 +126,52 @@ internal static class CrossProcessLock
             $"Cannot take the lock {lockFilePath} ({purpose}): {cause}. The folder must exist (or be creatable) and be writable by this build: a read-only download folder, cargo home or Go module cache cannot be locked.",
             inner);
 
-    /// <summary>A held lock: releasing it clears our record first, so that nobody reads a stale one.</summary>
-    private sealed class HeldLock(FileStream stream) : IDisposable
+    /// <summary>
+    /// A held lock. Our record goes into the lock file only once the lock has been held for
+    /// <see cref="RecordDelay"/>: a build with nothing to download takes and releases its locks
+    /// far sooner, and writes nothing. Releasing it clears the record first, so that nobody reads
+    /// a stale one.
+    /// </summary>
+    private sealed class HeldLock : IDisposable
     {
+        private readonly FileStream _stream;
+        private readonly Timer _recorder;
+        private readonly object _gate = new();
+        private bool _recorded;
+        private bool _released;
+
+        public HeldLock(FileStream stream, string purpose)
+        {
+            _stream = stream;
+            DateTimeOffset since = DateTimeOffset.UtcNow;
+            _recorder = new Timer(_ => Record(purpose, since), null, RecordDelay, Timeout.InfiniteTimeSpan);
+        }
+
         public void Dispose()
         {
-            LockRecord.Clear(stream);
-            stream.Dispose();
+            lock (_gate)
+            {
+                _released = true;
+                _recorder.Dispose();
+                if (_recorded)
+                {
+                    LockRecord.Clear(_stream);
+                }
+
+                _stream.Dispose();
+            }
+        }
+
+        private void Record(string purpose, DateTimeOffset since)
+        {
+            lock (_gate)
+            {
+                if (!_released)
+                {
+                    LockRecord.Write(_stream, purpose, since);
+                    _recorded = true;
+                }
+            }
         }
     }
 }

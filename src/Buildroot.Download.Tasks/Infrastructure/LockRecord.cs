@@ -13,17 +13,17 @@ internal sealed record LockRecord(int ProcessId, DateTimeOffset Since, string Pu
     private const string Header = "# Held by a dotnet build (Buildroot.Download.Tasks); Buildroot's flock ignores this text.";
 
     /// <summary>
-    /// Writes our record into the lock file we now hold. The lock file is the one Buildroot's
+    /// Writes our record into the lock file we hold. The lock file is the one Buildroot's
     /// <c>flock(1)</c> takes, which never reads it, so its content is ours to use. Best effort:
     /// a record that cannot be written only makes the waiters' messages less precise.
     /// </summary>
-    public static void Write(FileStream held, string purpose)
+    public static void Write(FileStream held, string purpose, DateTimeOffset since)
     {
         string text = string.Join(
             '\n',
             Header,
             $"pid {Environment.ProcessId}",
-            $"since {DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}",
+            $"since {since.ToString("O", CultureInfo.InvariantCulture)}",
             $"purpose {purpose.ReplaceLineEndings(" ")}",
             string.Empty);
         try
@@ -32,7 +32,7 @@ internal sealed record LockRecord(int ProcessId, DateTimeOffset Since, string Pu
             held.Write(Encoding.UTF8.GetBytes(text));
             held.Flush();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // A full disk, say: the lock itself is held all the same.
         }

@@ -179,6 +179,7 @@ public sealed class CrossProcessLockTests
 
         using (await CrossProcessLock.AcquireAsync(lockFile, "vendoring foo with cargo", new RecordingLog(), CancellationToken.None))
         {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // a holder records itself once it has held the lock for a second
             using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
             await Should.ThrowAsync<OperationCanceledException>(() =>
                 CrossProcessLock.AcquireAsync(lockFile, "vendoring bar with cargo", log, cancellation.Token));
@@ -188,6 +189,22 @@ public sealed class CrossProcessLockTests
         message.ShouldContain($"process {Environment.ProcessId} ");
         message.ShouldContain("vendoring foo with cargo");
         message.ShouldContain($"since {before:yyyy-MM-dd}");
+    }
+
+    [Fact]
+    public async Task A_lock_taken_and_released_at_once_writes_nothing_into_the_lock_file()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+
+        for (int i = 0; i < 3; i++)
+        {
+            using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None))
+            {
+            }
+        }
+
+        new FileInfo(lockFile).Length.ShouldBe(0);
     }
 
     [Fact]
