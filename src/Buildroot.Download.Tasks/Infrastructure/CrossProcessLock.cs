@@ -118,7 +118,9 @@ internal static class CrossProcessLock
     /// </summary>
     private static bool IsHeldByAnother(IOException e) =>
         e.GetType() == typeof(IOException) &&
-        e.HResult == (OperatingSystem.IsWindows() ? unchecked((int)0x80070020) : OperatingSystem.IsLinux() ? 11 : 35);
+        (OperatingSystem.IsWindows()
+            ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+            : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35)); // EWOULDBLOCK: 11 on Linux, 35 on the BSDs and macOS
 
     private static BrdlException Unavailable(string lockFilePath, string purpose, string cause, Exception inner) =>
         new(
