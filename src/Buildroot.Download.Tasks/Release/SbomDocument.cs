@@ -200,7 +200,7 @@ internal static class SbomDocument
             {
                 log.Warning(
                     MessageCodes.SbomFileWithoutHash,
-                    $"{package.Name}: {file.FileName} is not in the download folder and {(checkedOnDownload ? "its hash files list no SHA-256 for it" : "its hashes are not checked on download")}, so the SBOM gives {(digests.Count == 0 ? "no hash" : "only the listed hashes")} for it. Build first (or dotnet build -t:BuildrootSource;BuildrootSbom) to have it hashed.");
+                    $"{package.Name}: {file.FileName} is not in the download folder and {(checkedOnDownload ? "its hash files list no SHA-256 for it" : "its hashes are not checked on download")}, so the SBOM gives {(digests.Count == 0 ? "no hash" : "only the listed hashes")} for it. Build first (or dotnet build -t:BuildrootSource,BuildrootSbom) to have it hashed.");
             }
         }
 
