@@ -8,15 +8,36 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
 {
+    /// <summary>
+    /// A read-only download folder, for real: the build runs in a mount namespace of its own where
+    /// the folder is bind-mounted read-only (so even root gets EROFS), which vanishes with it.
+    /// </summary>
+    private const string ReadOnlyMountScript = "dir=$1; shift; mount --bind \"$dir\" \"$dir\" && mount -o remount,bind,ro \"$dir\" \"$dir\" && exec \"$@\"";
+
+    [RequiresMountNamespaceTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_read_only_download_folder_is_a_coded_error_naming_the_lock_not_an_internal_error_or_a_wait(bool packageFolderExists)
+    {
+        using var server = new LoopbackHttpServer();
+        using EndToEndProject project = ZlibProject(server, "rodl", out _);
+        string lockFile = Path.Combine(project.DownloadFolder, "zlib", ".lock");
+        Directory.CreateDirectory(packageFolderExists ? Path.GetDirectoryName(lockFile)! : project.DownloadFolder);
+        project.CommandPrefix = ["unshare", "--mount", "--propagation", "private", "sh", "-c", ReadOnlyMountScript, "sh", project.DownloadFolder];
+
+        using RunningBuild build = project.StartBuild([]);
+        BuildResult result = await build.WaitAsync(TimeSpan.FromSeconds(150));
+
+        result.ShouldFailWith("BRDL0604").ShouldNotPrint("BRDL0099");
+        result.LinesWith("BRDL0604").ShouldContain(line => line.Contains(lockFile) && line.Contains("Read-only file system"), result.ToString());
+        server.Requests.ShouldBeEmpty();
+    }
+
     [RequiresToolsFact("flock", "cat")]
     public async Task Build_waits_while_another_process_holds_the_package_lock_then_downloads()
     {
         using var server = new LoopbackHttpServer();
-        byte[] tarball = Payloads.Bytes("zlib-1.3.1");
-        server.Serve("/zlib-1.3.1.tar.gz", tarball);
-        using var project = new EndToEndProject(package, output, "lock");
-        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
-        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        using EndToEndProject project = ZlibProject(server, "lock", out byte[] tarball);
         string lockFile = Path.Combine(project.DownloadFolder, "zlib", ".lock");
         string landed = project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz");
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
@@ -26,12 +47,12 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
         using var holder = ChildProcess.Start(new System.Diagnostics.ProcessStartInfo("flock") { ArgumentList = { lockFile, "cat" } });
         await WaitUntilLockedAsync(lockFile, holder);
 
-        var saysItWaits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var saysItWaits = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using RunningBuild build = project.StartBuild([], line =>
         {
             if (line.Contains(lockFile, StringComparison.Ordinal))
             {
-                saysItWaits.TrySetResult();
+                saysItWaits.TrySetResult(line);
             }
         });
         await Task.WhenAny(saysItWaits.Task, build.Exited, Task.Delay(TimeSpan.FromSeconds(90)));
@@ -45,10 +66,26 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
         BuildResult result = await build.WaitAsync(TimeSpan.FromMinutes(2));
 
         saidItWaits.ShouldBeTrue($"the build should say that it waits for {lockFile}:{Environment.NewLine}{result}");
+
+        // Who holds it, as the kernel's lock table says (flock(1) leaves no record of its own).
+        string waitingLine = await saysItWaits.Task;
+        waitingLine.ShouldContain($"process {holder.Id} (flock {lockFile} cat)", Case.Sensitive, result.ToString());
+        waitingLine.ShouldContain("running since", Case.Sensitive, result.ToString());
         downloadedUnderTheLock.ShouldBeFalse("the file appeared while another process held the package lock");
         finishedUnderTheLock.ShouldBeFalse("the build ended while another process held the package lock");
         result.ShouldSucceed();
         File.ReadAllBytes(landed).ShouldBe(tarball);
+    }
+
+    /// <summary>A project with one package, zlib, served by <paramref name="server"/> and listed in its hash file.</summary>
+    private EndToEndProject ZlibProject(LoopbackHttpServer server, string name, out byte[] tarball)
+    {
+        tarball = Payloads.Bytes("zlib-1.3.1");
+        server.Serve("/zlib-1.3.1.tar.gz", tarball);
+        var project = new EndToEndProject(package, output, name);
+        project.WriteFile("zlib.hash", Payloads.HashLine("zlib-1.3.1.tar.gz", tarball));
+        project.WriteProject($"""<BuildrootPackage Include="zlib" Version="1.3.1" Site="{server.BaseUri}" HashFiles="zlib.hash" />""");
+        return project;
     }
 
     // flock(1) has the lock once a non-blocking exclusive lock of our own is refused
@@ -73,5 +110,33 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
         }
 
         throw new TimeoutException($"flock did not take {lockFile} within 10 s: {holder.Output}");
+    }
+}
+
+/// <summary>
+/// A theory that makes a mount namespace of its own (<c>unshare --mount</c>, which needs root or
+/// CAP_SYS_ADMIN); skipped where that is refused, but never under CI, which runs as root.
+/// </summary>
+internal sealed class RequiresMountNamespaceTheoryAttribute : TheoryAttribute
+{
+    public RequiresMountNamespaceTheoryAttribute()
+    {
+        if (ToolAvailability.IsCi)
+        {
+            return;
+        }
+
+        if (ToolAvailability.Find("unshare") is null || ToolAvailability.Find("mount") is null)
+        {
+            Skip = "Needs unshare and mount (util-linux, mount).";
+            return;
+        }
+
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "true"]) { RedirectStandardError = true })!;
+        probe.WaitForExit();
+        if (probe.ExitCode != 0)
+        {
+            Skip = "Needs a mount namespace of its own (unshare --mount): run as root, as CI does.";
+        }
     }
 }

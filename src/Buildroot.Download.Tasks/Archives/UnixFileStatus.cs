@@ -34,17 +34,8 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
         }
 
         Span<byte> buffer = stackalloc byte[StatxBufferSize];
-        try
+        if (!TryStatx(path, AtSymlinkNoFollow, buffer))
         {
-            if (Statx(AtFdcwd, path, AtSymlinkNoFollow, StatxType | StatxMode | StatxNlink | StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"Cannot read the status of '{path}' (errno {errno}).");
-            }
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            s_unavailable = true; // an old C library: .NET's view will do
             return null;
         }
 
@@ -62,6 +53,54 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
             _ => UnixFileType.Other,
         };
         return new UnixFileStatus(type, type == UnixFileType.Regular && linkCount > 1 ? (device, inode) : null);
+    }
+
+    /// <summary>
+    /// The device (as the kernel numbers it: major and minor) and inode of the file
+    /// <paramref name="path"/> names, following links: how <c>/proc/locks</c> names a locked file.
+    /// Null where <c>statx</c> is not available or the file cannot be read.
+    /// </summary>
+    public static (uint Major, uint Minor, ulong Inode)? TryGetIdentity(string path)
+    {
+        if (s_unavailable)
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[StatxBufferSize];
+        try
+        {
+            if (!TryStatx(path, flags: 0, buffer))
+            {
+                return null;
+            }
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        return (MemoryMarshal.Read<uint>(buffer[136..]), MemoryMarshal.Read<uint>(buffer[140..]), MemoryMarshal.Read<ulong>(buffer[32..]));
+    }
+
+    /// <summary>False when this C library has no statx (the caller falls back); an error of the call itself throws.</summary>
+    private static bool TryStatx(string path, int flags, Span<byte> buffer)
+    {
+        try
+        {
+            if (Statx(AtFdcwd, path, flags, StatxType | StatxMode | StatxNlink | StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"Cannot read the status of '{path}' (errno {errno}).");
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_unavailable = true; // an old C library: .NET's view will do
+            return false;
+        }
     }
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]

@@ -32,6 +32,13 @@ internal sealed record DownloadSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>
+    /// Accept, unchecked, a file that no hash file lists (or that has no hash file at all), as
+    /// for the no-check list; listed hashes must still match. Only <c>BuildrootUpdateHashes</c>
+    /// sets it, to fetch the files whose hashes it is about to record.
+    /// </summary>
+    public bool AcceptFilesNotInHashFiles { get; init; }
+
     /// <summary>How many packages download at once; one package's files always go in order.</summary>
     public int Parallelism { get; init; } = DefaultParallelism;
 

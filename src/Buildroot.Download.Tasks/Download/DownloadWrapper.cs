@@ -41,7 +41,7 @@ internal sealed class DownloadWrapper
     public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, HashFileSet hashFiles, CancellationToken cancellationToken)
     {
         string finalPath = _folder.FinalPath(package, file.FileName);
-        HashCheckSubject subject = PackageHashChecks.Subject(package, file, hashFiles, _settings.ForceCheckHashes);
+        HashCheckSubject subject = PackageHashChecks.Subject(package, file, hashFiles, _settings);
 
         if (package.TransientDownload)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
@@ -8,42 +10,70 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// leaves a stale lock behind. Two threads of one process exclude each other too, because
 /// each open has its own file description.
 /// </summary>
+/// <remarks>
+/// Only "another process holds it" is worth waiting for; any other failure to open or lock the
+/// file (a read-only or missing folder, an I/O error, a permission) is a
+/// <see cref="MessageCodes.LockUnavailable"/> error at once. While it waits, the build says who
+/// holds the lock (<see cref="LockHolder"/>) and says it again every <see cref="ReminderInterval"/>.
+/// </remarks>
 internal static class CrossProcessLock
 {
+    /// <summary>How often a build that still waits says so again: often enough to show it is alive, rarely enough not to flood the log.</summary>
+    public static readonly TimeSpan ReminderInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a lock is held before its holder writes its record (see <see cref="HeldLock"/>).</summary>
+    private static readonly TimeSpan RecordDelay = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Waits until the lock at <paramref name="lockFilePath"/> is ours. <paramref name="purpose"/>
-    /// says, in the one message printed when we have to wait, what the lock protects.
-    /// Dispose the result to release it.
+    /// says what the lock protects ("downloading zlib"): in the messages printed while we wait,
+    /// and in the record other builds read while we hold it. Dispose the result to release it.
     /// </summary>
-    public static async Task<IDisposable> AcquireAsync(
+    public static Task<IDisposable> AcquireAsync(
         string lockFilePath,
         string purpose,
         IBuildLog log,
+        CancellationToken cancellationToken) =>
+        AcquireAsync(lockFilePath, purpose, log, ReminderInterval, cancellationToken);
+
+    /// <summary>The same, saying again who holds the lock every <paramref name="reminderInterval"/> (a test seam).</summary>
+    internal static async Task<IDisposable> AcquireAsync(
+        string lockFilePath,
+        string purpose,
+        IBuildLog log,
+        TimeSpan reminderInterval,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockFilePath))!);
+        string path = Path.GetFullPath(lockFilePath);
+        CreateFolderOf(path, purpose);
         TimeSpan delay = FirstRetryDelay;
-        bool toldUser = false;
+        Stopwatch? waited = null;
+        TimeSpan nextReminder = reminderInterval;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockFilePath) is { } held)
+            if (TryAcquire(path, purpose) is { } held)
             {
-                if (toldUser)
+                if (waited is not null)
                 {
-                    log.Detail($"Got the lock {lockFilePath}.");
+                    log.Detail($"Got the lock {path} after {LockHolder.Duration(waited.Elapsed)}.");
                 }
 
-                return held;
+                return new HeldLock(held, purpose);
             }
 
-            if (!toldUser)
+            if (waited is null)
             {
-                log.Message($"Waiting for the lock {lockFilePath} ({purpose}): another build holds it.");
-                toldUser = true;
+                log.Message($"Waiting for the lock {path} ({purpose}): {LockHolder.Describe(path)}.");
+                waited = Stopwatch.StartNew();
+            }
+            else if (waited.Elapsed >= nextReminder)
+            {
+                log.Message($"Still waiting for the lock {path} ({purpose}) after {LockHolder.Duration(waited.Elapsed)}: {LockHolder.Describe(path)}.");
+                nextReminder += reminderInterval;
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -51,25 +81,100 @@ internal static class CrossProcessLock
         }
     }
 
-    private static FileStream? TryAcquire(string lockFilePath)
+    private static void CreateFolderOf(string lockFilePath, string purpose)
+    {
+        string folder = Path.GetDirectoryName(lockFilePath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(lockFilePath, purpose, $"its folder {folder} cannot be created ({e.Message})", e);
+        }
+    }
+
+    private static FileStream? TryAcquire(string lockFilePath, string purpose)
     {
         try
         {
-            // ReadWrite so that the open never fails on a lock file someone created read-only for others.
-            return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // ReadWrite so that the open never fails on a lock file someone created read-only for others;
+            // unbuffered, as the one write (our record) is written whole.
+            return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException)
+        catch (IOException e) when (IsHeldByAnother(e))
         {
-            // EWOULDBLOCK from flock surfaces as an IOException: someone else holds it.
             return null;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BrdlException(
-                FailureScope.Build,
-                MessageCodes.LockUnavailable,
-                $"Cannot take the lock {lockFilePath}: {e.Message} The folder must be writable by this build (a read-only download folder cannot be locked).",
-                e);
+            throw Unavailable(lockFilePath, purpose, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// flock's EWOULDBLOCK, which .NET reports as an <see cref="IOException"/> carrying the errno
+    /// (Windows: a sharing or lock violation). Every other error is not contention.
+    /// </summary>
+    private static bool IsHeldByAnother(IOException e) =>
+        e.GetType() == typeof(IOException) &&
+        (OperatingSystem.IsWindows()
+            ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+            : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35)); // EWOULDBLOCK: 11 on Linux, 35 on the BSDs and macOS
+
+    private static BrdlException Unavailable(string lockFilePath, string purpose, string cause, Exception inner) =>
+        new(
+            FailureScope.Build,
+            MessageCodes.LockUnavailable,
+            $"Cannot take the lock {lockFilePath} ({purpose}): {cause}. The folder must exist (or be creatable) and be writable by this build: a read-only download folder, cargo home or Go module cache cannot be locked.",
+            inner);
+
+    /// <summary>
+    /// A held lock. Our record goes into the lock file only once the lock has been held for
+    /// <see cref="RecordDelay"/>: a build with nothing to download takes and releases its locks
+    /// far sooner, and writes nothing. Releasing it clears the record first, so that nobody reads
+    /// a stale one.
+    /// </summary>
+    private sealed class HeldLock : IDisposable
+    {
+        private readonly FileStream _stream;
+        private readonly Timer _recorder;
+        private readonly object _gate = new();
+        private bool _recorded;
+        private bool _released;
+
+        public HeldLock(FileStream stream, string purpose)
+        {
+            _stream = stream;
+            DateTimeOffset since = DateTimeOffset.UtcNow;
+            _recorder = new Timer(_ => Record(purpose, since), null, RecordDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _released = true;
+                _recorder.Dispose();
+                if (_recorded)
+                {
+                    LockRecord.Clear(_stream);
+                }
+
+                _stream.Dispose();
+            }
+        }
+
+        private void Record(string purpose, DateTimeOffset since)
+        {
+            lock (_gate)
+            {
+                if (!_released)
+                {
+                    LockRecord.Write(_stream, purpose, since);
+                    _recorded = true;
+                }
+            }
         }
     }
 }

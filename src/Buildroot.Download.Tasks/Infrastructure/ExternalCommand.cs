@@ -102,7 +102,8 @@ internal sealed record ExternalCommand
         }
     }
 
-    private static string QuoteForDisplay(string argument) =>
+    /// <summary>An argument as a shell user would type it: quoted when it holds anything but plain characters.</summary>
+    internal static string QuoteForDisplay(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./:=@%+,^~".Contains(c))
             ? argument
             : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -4,7 +4,7 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// Every error and warning the package reports carries one of these codes, so that users
 /// can search for it and tests can assert it. Codes are never reused for another meaning.
 /// Ranges: 00xx input and settings, 01xx download wrapper, 02xx hashes, 03xx backends, 04xx archives,
-/// 05xx vendoring, 06xx locks and processes, 07xx manifests.
+/// 05xx vendoring, 06xx locks and processes, 07xx manifests, 10xx release pipelines (SBOM, legal-info, hash updates).
 /// </summary>
 internal static class MessageCodes
 {
@@ -83,4 +83,18 @@ internal static class MessageCodes
     public const string ManifestUnreadable = "BRDL0702";
     public const string ManifestWithoutPackage = "BRDL0703";
     public const string PackageDefinedTwice = "BRDL0704";
+
+    // 10xx: what release pipelines get: the SBOM, legal-info, hash updates.
+    public const string SbomFileWithoutHash = "BRDL1001";
+    public const string LegalNoLicense = "BRDL1002";
+    public const string LegalNoLicenseFiles = "BRDL1003";
+    public const string LicenseFileMissing = "BRDL1004";
+    public const string LicenseFilesUnreadable = "BRDL1005";
+    public const string LegalInfoFolderNotOurs = "BRDL1006";
+    public const string ReleaseOutputNotWritten = "BRDL1007";
+    public const string HashLineAdded = "BRDL1008";
+    public const string HashFileNotWritten = "BRDL1009";
+    public const string NoHashFileToUpdate = "BRDL1010";
+    public const string LocalPackageNotSaved = "BRDL1011";
+    public const string LicenseFilePathInvalid = "BRDL1012";
 }

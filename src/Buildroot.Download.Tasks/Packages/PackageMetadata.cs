@@ -26,4 +26,10 @@ internal static class PackageMetadata
     public const string License = nameof(License);                         // FOO_LICENSE
     public const string LicenseFiles = nameof(LicenseFiles);               // FOO_LICENSE_FILES
     public const string Redistribute = nameof(Redistribute);               // FOO_REDISTRIBUTE
+    public const string CpeIdVendor = nameof(CpeIdVendor);                 // FOO_CPE_ID_VENDOR
+    public const string CpeIdProduct = nameof(CpeIdProduct);               // FOO_CPE_ID_PRODUCT
+    public const string CpeIdVersion = nameof(CpeIdVersion);               // FOO_CPE_ID_VERSION
+    public const string CpeIdUpdate = nameof(CpeIdUpdate);                 // FOO_CPE_ID_UPDATE
+    public const string CpeIdPrefix = nameof(CpeIdPrefix);                 // FOO_CPE_ID_PREFIX
+    public const string CpeIdValid = nameof(CpeIdValid);                   // FOO_CPE_ID_VALID
 }

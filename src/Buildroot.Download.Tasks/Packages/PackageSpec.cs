@@ -78,6 +78,16 @@ internal sealed record PackageSpec
     public bool Redistribute { get; init; } = true;
 
     /// <summary>
+    /// Buildroot's <c>FOO_CPE_ID</c> (<see cref="CpeIds"/>): null unless a <c>CpeId…</c> metadata
+    /// is set, as in Buildroot, where a package has a CPE only when one of its <c>FOO_CPE_ID_*</c> is.
+    /// </summary>
+    public string? CpeId { get; init; }
+
+    /// <summary><see cref="LicenseFiles"/> one by one (Buildroot separates them with blanks, MSBuild with <c>;</c>).</summary>
+    public ImmutableArray<string> LicenseFileList =>
+        (LicenseFiles ?? string.Empty).Split([' ', '\t', ';'], StringSplitOptions.RemoveEmptyEntries).ToImmutableArray();
+
+    /// <summary>
     /// <c>&lt;raw name&gt;-&lt;sanitized version&gt;</c> (Buildroot's <c>BASENAME_RAW</c>): the top folder
     /// of generated archives and the start of default file names; the raw name alone when there
     /// is no version.

@@ -93,6 +93,7 @@ internal static class PackageSpecFactory
             License = values.Get(PackageMetadata.License),
             LicenseFiles = values.Get(PackageMetadata.LicenseFiles),
             Redistribute = values.Boolean(PackageMetadata.Redistribute, whenEmpty: true),
+            CpeId = CpeIds.Of(name, values.Get, values.Boolean(PackageMetadata.CpeIdValid, whenEmpty: false), rawName, sanitizedVersion),
         };
 
         CheckMethodOptions(values, spec);

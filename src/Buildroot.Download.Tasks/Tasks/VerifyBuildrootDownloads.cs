@@ -40,7 +40,7 @@ public sealed class VerifyBuildrootDownloads : PackageTask
 
             files.AddRange(DownloadPlanner.Plan(package, settings).Select(file => new FileToVerify(
                 folder.FinalPath(package, file.FileName),
-                PackageHashChecks.Subject(package, file, hashFiles, settings.ForceCheckHashes),
+                PackageHashChecks.Subject(package, file, hashFiles, settings),
                 package.Name)));
         }
 

@@ -143,6 +143,12 @@ internal sealed class EndToEndProject : IDisposable
             """;
     }
 
+    /// <summary>
+    /// A program and its arguments that run <c>dotnet build</c> in turn (it gets the dotnet
+    /// command line appended), e.g. <c>unshare</c> to build with a read-only download folder.
+    /// </summary>
+    public IReadOnlyList<string> CommandPrefix { get; set; } = [];
+
     /// <summary>Variables set for this project's builds only, on top of the clean environment (never in the test process).</summary>
     public Dictionary<string, string> BuildEnvironment { get; } = new(StringComparer.Ordinal);
 
@@ -195,8 +201,9 @@ internal sealed class EndToEndProject : IDisposable
             "-p:BuildrootBackupSite=",
             .. arguments,
         ];
-        var startInfo = new ProcessStartInfo(PackedPackage.DotNet) { WorkingDirectory = ProjectDirectory };
-        foreach (string argument in allArguments)
+        string[] command = [.. CommandPrefix, PackedPackage.DotNet, .. allArguments];
+        var startInfo = new ProcessStartInfo(command[0]) { WorkingDirectory = ProjectDirectory };
+        foreach (string argument in command.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -209,7 +216,7 @@ internal sealed class EndToEndProject : IDisposable
 
         var child = ChildProcess.Start(startInfo, onLine);
         child.CloseInput();
-        return new RunningBuild(child, $"dotnet {string.Join(' ', allArguments)}", binlog, _output);
+        return new RunningBuild(child, string.Join(' ', [.. CommandPrefix, "dotnet", .. allArguments]), binlog, _output);
     }
 
     public void Dispose()

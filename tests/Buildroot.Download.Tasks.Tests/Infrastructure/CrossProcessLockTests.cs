@@ -102,6 +102,112 @@ public sealed class CrossProcessLockTests
     }
 
     [Fact]
+    public async Task A_lock_whose_folder_cannot_be_made_is_a_coded_error_naming_the_file_and_the_cause()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string notAFolder = folder.WriteFile("dl", "a file where the download folder should be");
+        string lockFile = Path.Combine(notAFolder, "zlib", ".lock");
+
+        var error = await Should.ThrowAsync<BrdlException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.LockUnavailable);
+        error.Message.ShouldContain(lockFile);
+        error.Message.ShouldContain("downloading zlib");
+        error.Message.ShouldContain(notAFolder); // the cause: the part of the path that is not a folder
+    }
+
+    [Fact]
+    public async Task An_error_other_than_another_holder_is_a_coded_error_at_once_not_an_endless_wait()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        // A lock file that is a dangling link into a folder that is gone: open(2) fails with ENOENT,
+        // an I/O error that no waiting will cure.
+        File.CreateSymbolicLink(lockFile, folder.Combine("gone", "sub", ".lock"));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var error = await Should.ThrowAsync<BrdlException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "vendoring", new RecordingLog(), patience.Token));
+
+        error.Code.ShouldBe(MessageCodes.LockUnavailable);
+        error.Message.ShouldContain(lockFile);
+    }
+
+    [RequiresToolsFact("flock")]
+    public async Task A_wait_names_the_flock_process_that_holds_the_lock_and_says_it_again_at_an_interval()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        using var holder = StartFlockHolder(lockFile, seconds: 600);
+        int holderId = holder.Id;
+        var log = new RecordingLog();
+        using var cancellation = new CancellationTokenSource();
+
+        Task<IDisposable> waiting = CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", log, TimeSpan.FromMilliseconds(300), cancellation.Token);
+        var clock = Stopwatch.StartNew();
+        while (log.Messages.Count < 3 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
+
+        holder.Dispose();
+        using (await waiting)
+        {
+        }
+
+        log.Messages.Count.ShouldBeGreaterThanOrEqualTo(3, log.Transcript);
+        foreach (string message in log.Messages.Take(3))
+        {
+            message.ShouldContain(lockFile);
+            message.ShouldContain($"process {holderId} ");
+            message.ShouldContain($"flock {lockFile} sh -c"); // its command line, from /proc
+            message.ShouldContain("running since");
+        }
+
+        log.Messages[0].ShouldStartWith("Waiting for the lock");
+        log.Messages[1].ShouldStartWith("Still waiting for the lock");
+    }
+
+    [Fact]
+    public async Task A_wait_for_a_lock_this_package_holds_names_the_holder_what_it_does_and_since_when()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".br-lock");
+        var log = new RecordingLog();
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+
+        using (await CrossProcessLock.AcquireAsync(lockFile, "vendoring foo with cargo", new RecordingLog(), CancellationToken.None))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // a holder records itself once it has held the lock for a second
+            using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+            await Should.ThrowAsync<OperationCanceledException>(() =>
+                CrossProcessLock.AcquireAsync(lockFile, "vendoring bar with cargo", log, cancellation.Token));
+        }
+
+        string message = log.Messages.ShouldHaveSingleItem();
+        message.ShouldContain($"process {Environment.ProcessId} ");
+        message.ShouldContain("vendoring foo with cargo");
+        message.ShouldContain($"since {before:yyyy-MM-dd}");
+    }
+
+    [Fact]
+    public async Task A_lock_taken_and_released_at_once_writes_nothing_into_the_lock_file()
+    {
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+
+        for (int i = 0; i < 3; i++)
+        {
+            using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None))
+            {
+            }
+        }
+
+        new FileInfo(lockFile).Length.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Waiting_for_a_lock_can_be_cancelled()
     {
         using var folder = new TemporaryFolder("lock");
@@ -131,8 +237,18 @@ public sealed class CrossProcessLockTests
 
     internal sealed class FlockHolder(Process process) : IDisposable
     {
+        public int Id => process.Id;
+
+        private bool _disposed;
+
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);

@@ -54,6 +54,7 @@ public sealed class ManifestReaderTests : IDisposable
             ["Site"] = "https://github.com/foo-project/libfoo/archive/v1.2.3",
             ["License"] = "LGPL-2.1+",
             ["LicenseFiles"] = "COPYING;COPYING.LIB",
+            ["CpeIdVendor"] = "foo-project",
         }, ignoreOrder: true);
         _log.Warnings.ShouldBeEmpty(_log.Transcript);
     }

@@ -45,6 +45,14 @@ internal sealed record ManifestVariable(string Suffix, string Metadata, ValueKin
         new("LICENSE", PackageMetadata.License, ValueKind.Text, Inherited: true, Essential: false),
         new("LICENSE_FILES", PackageMetadata.LicenseFiles, ValueKind.List, Inherited: true, Essential: false),
         new("REDISTRIBUTE", PackageMetadata.Redistribute, ValueKind.Yes, Inherited: true, Essential: false),
+
+        // Not for the download: for the SBOM's CPE (pkg-generic.mk: a host package takes the target's).
+        new("CPE_ID_VENDOR", PackageMetadata.CpeIdVendor, ValueKind.Text, Inherited: true, Essential: false),
+        new("CPE_ID_PRODUCT", PackageMetadata.CpeIdProduct, ValueKind.Text, Inherited: true, Essential: false),
+        new("CPE_ID_VERSION", PackageMetadata.CpeIdVersion, ValueKind.Text, Inherited: true, Essential: false),
+        new("CPE_ID_UPDATE", PackageMetadata.CpeIdUpdate, ValueKind.Text, Inherited: true, Essential: false),
+        new("CPE_ID_PREFIX", PackageMetadata.CpeIdPrefix, ValueKind.Text, Inherited: true, Essential: false),
+        new("CPE_ID_VALID", PackageMetadata.CpeIdValid, ValueKind.Yes, Inherited: true, Essential: false),
     ];
 
     /// <summary>Buildroot's <c>UPPERCASE</c>: letters upper-cased, <c>-</c> and <c>.</c> turned into <c>_</c>.</summary>

@@ -1,0 +1,44 @@
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Download;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Release;
+using Buildroot.Download.Tasks.Vendoring;
+using Task = System.Threading.Tasks.Task;
+
+namespace Buildroot.Download.Tasks;
+
+/// <summary>
+/// Buildroot's <c>utils/add-custom-hashes</c>: for every package whose hash files do not list a
+/// file it downloads, downloads it and adds its sha256 to the package's first hash file (see
+/// <see cref="HashFileUpdater"/>). A package that fails is reported and the others go on.
+/// </summary>
+public sealed class UpdateBuildrootHashes : PackageTask
+{
+    internal override async Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
+    {
+        // Settings first, then packages: each reports every problem it finds before the task stops.
+        DownloadSettings? settings = ReadSettings(log);
+        if (ReadPackages(log) is not { } packages || settings is null)
+        {
+            return;
+        }
+
+        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads());
+        var updater = new HashFileUpdater(settings, services);
+        int added = 0;
+        foreach (PackageSpec package in packages.Where(package => package.Method.Downloads))
+        {
+            try
+            {
+                added += (await updater.UpdateAsync(package, cancellationToken).ConfigureAwait(false)).Length;
+            }
+            catch (BrdlException e)
+            {
+                log.Error(e.Code, e.Message);
+            }
+        }
+
+        log.Message(added == 0 ? "BuildrootUpdateHashes: every downloaded file is already in its hash files." : $"BuildrootUpdateHashes: {added} hash line{(added == 1 ? string.Empty : "s")} added.");
+    }
+}
