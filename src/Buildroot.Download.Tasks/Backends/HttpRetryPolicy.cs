@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 
 namespace Buildroot.Download.Tasks.Backends;
 
@@ -26,4 +28,36 @@ internal static class HttpRetryPolicy
     /// <summary>The wait before try number <paramref name="nextTry"/> (2, 3, …): exponential, from <paramref name="firstDelay"/>.</summary>
     public static TimeSpan DelayBefore(int nextTry, TimeSpan firstDelay) =>
         TimeSpan.FromTicks(firstDelay.Ticks << Math.Min(nextTry - 2, 16));
+
+    /// <summary>
+    /// The wait a <c>Retry-After</c> header asks for (seconds, or a date), or null without one. A
+    /// date in the past asks for no wait.
+    /// </summary>
+    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// How long the tries of one URL may go on without progress, their waits included: every try
+/// that stalls, every back-off and every <c>Retry-After</c> spends it, and enough bytes received
+/// (<see cref="Infrastructure.TransferLimits.ProgressBytes"/>) refill it, since a server that sends is alive.
+/// </summary>
+internal sealed class HttpRetryBudget
+{
+    private long _progressAt = Stopwatch.GetTimestamp();
+
+    public HttpRetryBudget(TimeSpan total)
+    {
+        Total = total;
+    }
+
+    public TimeSpan Total { get; }
+
+    public TimeSpan Remaining => Total - Stopwatch.GetElapsedTime(Interlocked.Read(ref _progressAt));
+
+    public void Progressed() => Interlocked.Exchange(ref _progressAt, Stopwatch.GetTimestamp());
 }

@@ -6,8 +6,9 @@ namespace Buildroot.Download.Tasks.Download;
 
 /// <summary>
 /// The download step of one package: under the package lock (the same <c>.lock</c> file
-/// Buildroot's wrapper flocks), prints "Downloading" when something is to be fetched (always,
-/// for a transient package), then fetches its files one after the other.
+/// Buildroot's wrapper flocks), removes what killed builds left in the package's folder, prints
+/// "Downloading" when something is to be fetched (always, for a transient package), then
+/// fetches its files one after the other.
 /// </summary>
 internal sealed class PackageDownloader
 {
@@ -16,11 +17,11 @@ internal sealed class PackageDownloader
     private readonly DownloadServices _services;
     private readonly DownloadWrapper _wrapper;
 
-    public PackageDownloader(DownloadSettings settings, DownloadServices services)
+    public PackageDownloader(DownloadSettings settings, DownloadServices services, ScratchSpace scratch)
     {
         _settings = settings;
         _services = services;
-        _folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
+        _folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory, scratch);
         _wrapper = new DownloadWrapper(settings, _folder, services);
     }
 
@@ -29,6 +30,7 @@ internal sealed class PackageDownloader
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
         using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
         {
+            _folder.ReclaimLeftovers(package, _services.Log);
             if (package.TransientDownload || files.Any(f => !File.Exists(_folder.FinalPath(package, f.FileName))))
             {
                 _services.Log.Message($">>> {package.Name} {package.Version} Downloading");

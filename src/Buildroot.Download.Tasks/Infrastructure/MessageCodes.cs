@@ -20,6 +20,8 @@ internal static class MessageCodes
     public const string UnknownPostProcess = "BRDL0009";
     public const string InvalidSetting = "BRDL0010";
     public const string SubmodulesNeedGit = "BRDL0011";
+    public const string InvalidTimeLimit = "BRDL0020";
+    public const string GitTransportRefused = "BRDL0021";
     public const string TaskFailedUnexpectedly = "BRDL0099";
 
     // 01xx: the download wrapper.
@@ -31,6 +33,7 @@ internal static class MessageCodes
     public const string DownloadCancelled = "BRDL0106";
     public const string CannotInstallFile = "BRDL0107";
     public const string AttemptTimedOut = "BRDL0108";
+    public const string ScratchFolderUnusable = "BRDL0115";
 
     // 02xx: hash checks (check-hash's outcomes and hash file syntax).
     public const string NoHashFile = "BRDL0201";
@@ -48,6 +51,8 @@ internal static class MessageCodes
     public const string NoSuchChangeset = "BRDL0303";
     public const string FileSourceMissing = "BRDL0304";
     public const string VcsCacheRebuilt = "BRDL0305";
+    public const string TransferStalled = "BRDL0310";
+    public const string SubmoduleTransportRefused = "BRDL0311";
 
     // 04xx: archives.
     public const string GzipMissing = "BRDL0401";
@@ -67,6 +72,7 @@ internal static class MessageCodes
     public const string ToolNotFound = "BRDL0602";
     public const string ToolTimedOut = "BRDL0603";
     public const string LockUnavailable = "BRDL0604";
+    public const string ToolStalled = "BRDL0610";
 
     // 07xx: Buildroot-style .mk manifests.
     public const string ManifestConstructNotUnderstood = "BRDL0701";

@@ -29,6 +29,18 @@ public abstract class VendoringTask : BuildrootTask
     /// <summary>The <c>gzip</c> that compresses the repacked archive (<c>BuildrootGzipPath</c>); default <c>gzip</c> on PATH.</summary>
     public string? GzipPath { get; set; }
 
+    /// <summary>
+    /// <c>BuildrootDownloadStallTimeout</c>: seconds the tool may make no progress before it is
+    /// stopped; empty for the default (30).
+    /// </summary>
+    public string? DownloadStallTimeout { get; set; }
+
+    /// <summary><c>BuildrootDownloadTimeout</c>: seconds vendoring may take in all; 0 for no limit, empty for the default (3600).</summary>
+    public string? DownloadTimeout { get; set; }
+
+    /// <summary>Where the scratch folder goes (<c>BuildrootScratchDir</c>); default a folder under the system's temporary folder.</summary>
+    public string? ScratchDirectory { get; set; }
+
     /// <summary>The vendored archive: <see cref="OutputArchive"/> when set, else <see cref="Archive"/>.</summary>
     [Output]
     public string VendoredArchive { get; private set; } = string.Empty;
@@ -50,7 +62,13 @@ public abstract class VendoringTask : BuildrootTask
             OutputPath = Path.GetFullPath(output),
             DownloadDirectory = Path.GetFullPath(DownloadDirectory),
             Tools = tools,
+            Limits = TransferLimits.Parse(DownloadStallTimeout, DownloadTimeout),
         });
+        if (!string.IsNullOrWhiteSpace(ScratchDirectory))
+        {
+            request = request with { ScratchRoot = Path.GetFullPath(ScratchDirectory) };
+        }
+
 
         bool vendored = await StandaloneVendoring.RunAsync(PostProcess, request, log, cancellationToken).ConfigureAwait(false);
         VendoredArchive = output;
