@@ -148,7 +148,11 @@ internal sealed class EndToEndProject : IDisposable
         BuildAsync([$"-t:{target}", .. arguments]);
 
     /// <summary>Starts <c>dotnet build</c> and returns at once, for tests that act while it runs.</summary>
-    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null)
+    /// <param name="interruptible">
+    /// For a test that will press Ctrl+C (<see cref="RunningBuild.Interrupt"/>): the build starts with
+    /// SIGINT at its default, not with whatever this test process inherited.
+    /// </param>
+    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null, bool interruptible = false)
     {
         int number = Interlocked.Increment(ref _builds);
         string binlog = Path.Combine(LogsFolder, $"build-{number}.binlog");
@@ -172,7 +176,7 @@ internal sealed class EndToEndProject : IDisposable
             startInfo.Environment[name] = value;
         }
 
-        var child = ChildProcess.Start(startInfo, onLine);
+        var child = ChildProcess.Start(interruptible ? ChildProcess.WithDefaultInterrupt(startInfo) : startInfo, onLine);
         child.CloseInput();
         return new RunningBuild(child, $"dotnet {string.Join(' ', allArguments)}", binlog, _output);
     }
@@ -242,8 +246,11 @@ internal sealed class RunningBuild : IDisposable
 
     public Task Exited => _child.Exited;
 
-    /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c>.</summary>
+    /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c> (started <c>interruptible</c>).</summary>
     public void Interrupt() => _child.Interrupt();
+
+    /// <summary>SIGKILL to <c>dotnet build</c> itself, as an agent out of memory or a hard job cancel does.</summary>
+    public void KillAbruptly() => _child.KillAbruptly();
 
     public async Task<BuildResult> WaitAsync(TimeSpan limit)
     {
