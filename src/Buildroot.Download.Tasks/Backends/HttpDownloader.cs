@@ -156,7 +156,7 @@ internal sealed class HttpDownloader : IDisposable
         request.Headers.Authorization = target.Authorization;
 
         // Re-armed whenever enough bytes have arrived: it fires only when the server makes no progress that long.
-        var stall = new StallTimer(limits.Stall, budget, cancellationToken);
+        var stall = new HttpStallTimer(limits.Stall, budget, cancellationToken);
         using (stall)
         {
             HttpResponseMessage response;
@@ -213,7 +213,7 @@ internal sealed class HttpDownloader : IDisposable
         Stream body,
         string outputPath,
         MultiHasher hasher,
-        StallTimer stall,
+        HttpStallTimer stall,
         TransferLimits limits,
         CancellationToken cancellationToken)
     {
@@ -289,58 +289,6 @@ internal sealed class HttpDownloader : IDisposable
 
         /// <summary>How long the server asked us to wait before the next try.</summary>
         public TimeSpan? RetryAfter { get; init; }
-    }
-
-    /// <summary>
-    /// The stall limit of one try: a token that is cancelled when fewer than
-    /// <see cref="TransferLimits.ProgressBytes"/> bytes arrived within the limit (or within what is
-    /// left of the URL's budget, if less). Every such amount of bytes re-arms it and refills the budget.
-    /// </summary>
-    private sealed class StallTimer : IDisposable
-    {
-        private readonly CancellationTokenSource _source;
-        private readonly TimeSpan _limit;
-        private readonly HttpRetryBudget _budget;
-        private TimeSpan _window;
-
-        public StallTimer(TimeSpan limit, HttpRetryBudget budget, CancellationToken cancellationToken)
-        {
-            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _limit = limit;
-            _budget = budget;
-            Arm();
-        }
-
-        public CancellationToken Token => _source.Token;
-
-        public bool HasFired => _source.IsCancellationRequested;
-
-        public long BytesSinceProgress { get; private set; }
-
-        public void Received(int bytes)
-        {
-            BytesSinceProgress += bytes;
-            if (BytesSinceProgress >= TransferLimits.ProgressBytes)
-            {
-                BytesSinceProgress = 0;
-                _budget.Progressed();
-                Arm();
-            }
-        }
-
-        /// <summary>"30 s (BuildrootDownloadStallTimeout)", or the part of it this try was left.</summary>
-        public string Describe(TransferLimits limits) =>
-            _window < _limit
-                ? $"{Seconds(_window)} (what was left of the {Seconds(_budget.Total)} a site may go without progress, {TransferLimits.StallProperty} per try)"
-                : limits.DescribeStall();
-
-        public void Dispose() => _source.Dispose();
-
-        private void Arm()
-        {
-            _window = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, Math.Min(_limit.Ticks, _budget.Remaining.Ticks)));
-            _source.CancelAfter(_window);
-        }
     }
 
     /// <summary>The URL to request, with its credentials moved into an Authorization header.</summary>

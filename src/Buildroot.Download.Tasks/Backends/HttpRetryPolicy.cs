@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -39,25 +38,4 @@ internal static class HttpRetryPolicy
         { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
         _ => null,
     };
-}
-
-/// <summary>
-/// How long the tries of one URL may go on without progress, their waits included: every try
-/// that stalls, every back-off and every <c>Retry-After</c> spends it, and enough bytes received
-/// (<see cref="Infrastructure.TransferLimits.ProgressBytes"/>) refill it, since a server that sends is alive.
-/// </summary>
-internal sealed class HttpRetryBudget
-{
-    private long _progressAt = Stopwatch.GetTimestamp();
-
-    public HttpRetryBudget(TimeSpan total)
-    {
-        Total = total;
-    }
-
-    public TimeSpan Total { get; }
-
-    public TimeSpan Remaining => Total - Stopwatch.GetElapsedTime(Interlocked.Read(ref _progressAt));
-
-    public void Progressed() => Interlocked.Exchange(ref _progressAt, Stopwatch.GetTimestamp());
 }

@@ -68,7 +68,7 @@ internal sealed record TransferLimits(TimeSpan Stall, TimeSpan Overall)
     /// <summary>"30 s (BuildrootDownloadStallTimeout)": how a message names the stall limit.</summary>
     public string DescribeStall() => $"{Format(Stall)} ({StallProperty})";
 
-    public static string Format(TimeSpan time) => $"{time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+    public static string Format(TimeSpan time) => $"{time.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
 
     private static TimeSpan Seconds(string property, string? text, double defaultSeconds, bool zeroMeansNone)
     {

@@ -96,6 +96,27 @@ public sealed class GitFaultTests : IDisposable
         error.Message.ShouldContain("'file'");
     }
 
+    [RequiresToolsFact("git")]
+    public async Task What_a_killed_fetch_left_in_the_git_cache_is_removed_at_the_next_download()
+    {
+        TestGitRemote remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "repo");
+        string commit = await remote.CommitAsync("first", ("a.txt", "a\n"));
+        await remote.PushAsync("HEAD:refs/heads/master");
+        await _harness.DownloadAsync(remote.Url, "master");
+
+        // A fetch killed while receiving: the pack it was writing, and its lock.
+        string partialPack = Path.Combine(_harness.CacheFolder, ".git", "objects", "pack", "tmp_pack_k1LLed");
+        File.WriteAllBytes(partialPack, new byte[200_000]);
+        string staleLock = Path.Combine(_harness.CacheFolder, ".git", "index.lock");
+        File.WriteAllText(staleLock, string.Empty);
+
+        await _harness.DownloadAsync(remote.Url, commit);
+
+        File.Exists(partialPack).ShouldBeFalse("a killed fetch's partial pack would stay in the cache for good");
+        File.Exists(staleLock).ShouldBeFalse();
+        _harness.Log.Warnings.ShouldBeEmpty("the cache was kept, not cloned afresh");
+    }
+
     /// <summary>A superproject whose one submodule, <c>sub</c>, has the URL <paramref name="url"/>.</summary>
     private async Task<(TestGitRemote Super, string Commit)> SuperprojectWithSubmoduleAsync(string url, string? submoduleCommit = null)
     {
