@@ -71,13 +71,6 @@ internal sealed record ExternalCommand
 
     public ExternalCommand WithStallLimit(TimeSpan window) => this with { StallLimit = window };
 
-    /// <summary>
-    /// Both limits, for a network tool run on its own (the download wrapper holds its attempts to
-    /// the overall limit itself, so its backends set only the stall limit).
-    /// </summary>
-    public ExternalCommand WithLimits(TransferLimits limits) =>
-        this with { StallLimit = limits.Stall, Timeout = limits.HasOverallLimit ? limits.Overall : null };
-
     public ExternalCommand WithoutThrowingOnFailure() => this with { ThrowOnFailure = false };
 
     public ExternalCommand WithStandardOutputTo(string path) => this with { StandardOutputPath = path };

@@ -69,7 +69,6 @@ public abstract class VendoringTask : BuildrootTask
             request = request with { ScratchRoot = Path.GetFullPath(ScratchDirectory) };
         }
 
-
         bool vendored = await StandaloneVendoring.RunAsync(PostProcess, request, log, cancellationToken).ConfigureAwait(false);
         VendoredArchive = output;
         AlreadyVendored = !vendored;
