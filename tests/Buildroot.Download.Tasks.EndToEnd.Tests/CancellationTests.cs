@@ -18,7 +18,7 @@ public sealed class CancellationTests(PackedPackage package, ITestOutputHelper o
         server.Misbehave("/huge-1.0.tar.gz", LoopbackHttpServer.Fault.Trickle);
         using var project = new EndToEndProject(package, output, "ctrlc");
         project.WriteProject($"""<BuildrootPackage Include="huge" Version="1.0" Site="{server.BaseUri}" />""");
-        using RunningBuild build = project.StartBuild([]);
+        using RunningBuild build = project.StartBuild([], interruptible: true);
         Task first = await Task.WhenAny(server.BodyStarted, build.Exited, Task.Delay(TimeSpan.FromMinutes(2)));
         first.ShouldBe(server.BodyStarted, $"the download never started:{Environment.NewLine}{build.OutputSoFar}");
         await Task.Delay(TimeSpan.FromMilliseconds(500)); // some bytes are in the scratch file by now

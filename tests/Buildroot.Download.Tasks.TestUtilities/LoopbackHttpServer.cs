@@ -7,9 +7,9 @@ namespace Buildroot.Download.Tasks.TestUtilities;
 
 /// <summary>
 /// A real HTTP/1.1 server on 127.0.0.1, small enough to misbehave on purpose: it serves
-/// files set by the test, records every request, and can answer 500, drop the connection
-/// mid-body, serve other bytes than announced, or be slow — each for a given number of
-/// requests to a path. It also answers proxy-style requests (<c>GET http://host/path</c>),
+/// files set by the test, records every request, and can answer 500 (or 503 with
+/// <c>Retry-After</c>), drop or reset the connection, serve other bytes than announced, be slow,
+/// trickle, or never answer at all — each for a given number of requests to a path. It also answers proxy-style requests (<c>GET http://host/path</c>),
 /// so a test can point <c>http_proxy</c> at it and see the request arrive.
 /// It runs outside the build under test, on its own threads, so a <c>dotnet build</c> child
 /// process talks to it for real.
@@ -55,6 +55,18 @@ public sealed class LoopbackHttpServer : IDisposable
         /// for a test to interrupt (see <see cref="BodyStarted"/>).
         /// </summary>
         Trickle,
+
+        /// <summary>Read the request, then say nothing and keep the connection open until the server stops.</summary>
+        NeverAnswer,
+
+        /// <summary>Send the headers, then the body one byte a second.</summary>
+        OneBytePerSecond,
+
+        /// <summary>Read the request, then reset the connection (a TCP RST, no answer).</summary>
+        Reset,
+
+        /// <summary>Answer <c>503 Service Unavailable</c> with <c>Retry-After: </c><see cref="RetryAfterSeconds"/>.</summary>
+        RetryAfter,
     }
 
     public int Port { get; }
@@ -64,6 +76,9 @@ public sealed class LoopbackHttpServer : IDisposable
 
     /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>, without a trailing slash.</summary>
     public string BaseUri => $"http://127.0.0.1:{Port}";
+
+    /// <summary>What a <see cref="Fault.RetryAfter"/> answer asks for.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
 
     /// <summary>When set, every request must carry this <c>Authorization: Basic</c> pair or gets 401.</summary>
     public (string User, string Password)? RequiredBasicAuth { get; set; }
@@ -148,7 +163,10 @@ public sealed class LoopbackHttpServer : IDisposable
                 try
                 {
                     InterlockedMax(ref _mostInFlight, inFlight);
-                    await RespondAsync(stream, request);
+                    if (await RespondAsync(stream, request) == Fault.Reset)
+                    {
+                        client.Client.LingerState = new LingerOption(true, 0);
+                    }
                 }
                 finally
                 {
@@ -162,33 +180,43 @@ public sealed class LoopbackHttpServer : IDisposable
         }
     }
 
-    private async Task RespondAsync(NetworkStream stream, RecordedRequest request)
+    /// <returns>The fault played, if any.</returns>
+    private async Task<Fault?> RespondAsync(NetworkStream stream, RecordedRequest request)
     {
         if (RequiredBasicAuth is { } credentials && request.Authorization != BasicAuthorization(credentials))
         {
             await WriteAsync(stream, 401, "Unauthorized", [], extraHeaders: "WWW-Authenticate: Basic realm=\"test\"\r\n");
-            return;
+            return null;
         }
 
         if (_redirects.TryGetValue(request.Path, out string? location))
         {
             await WriteAsync(stream, 302, "Found", [], extraHeaders: $"Location: {location}\r\n");
-            return;
+            return null;
         }
 
         Fault? fault = _faults.TryGetValue(request.Path, out ConcurrentQueue<Fault>? queue) && queue.TryDequeue(out Fault next)
             ? next
             : null;
-        if (fault == Fault.ServerError)
+        switch (fault)
         {
-            await WriteAsync(stream, 500, "Internal Server Error", Encoding.ASCII.GetBytes("broken on purpose"));
-            return;
+            case Fault.ServerError:
+                await WriteAsync(stream, 500, "Internal Server Error", Encoding.ASCII.GetBytes("broken on purpose"));
+                return fault;
+            case Fault.RetryAfter:
+                await WriteAsync(stream, 503, "Service Unavailable", Encoding.ASCII.GetBytes("come back later"), extraHeaders: $"Retry-After: {RetryAfterSeconds}\r\n");
+                return fault;
+            case Fault.NeverAnswer:
+                await Task.Delay(Timeout.Infinite, _stopping.Token);
+                return fault;
+            case Fault.Reset:
+                return fault;
         }
 
         if (!_files.TryGetValue(request.Path, out byte[]? content))
         {
             await WriteAsync(stream, 404, "Not Found", Encoding.ASCII.GetBytes("no such file"));
-            return;
+            return fault;
         }
 
         switch (fault)
@@ -200,28 +228,32 @@ public sealed class LoopbackHttpServer : IDisposable
                 content = content.Select(b => (byte)~b).ToArray();
                 break;
             case Fault.Trickle:
-                await TrickleAsync(stream, content);
-                return;
+                await TrickleAsync(stream, content, chunkSize: 4096, TimeSpan.FromMilliseconds(100));
+                return fault;
+            case Fault.OneBytePerSecond:
+                await TrickleAsync(stream, content, chunkSize: 1, TimeSpan.FromSeconds(1));
+                return fault;
             case Fault.DropMidBody:
                 await WriteHeadAsync(stream, 200, "OK", content.Length, string.Empty);
                 await stream.WriteAsync(content.AsMemory(0, content.Length / 2), _stopping.Token);
                 await stream.FlushAsync(_stopping.Token);
-                return;
+                return fault;
         }
 
         await WriteAsync(stream, 200, "OK", request.Method == "HEAD" ? [] : content, contentLength: content.Length);
+        return fault;
     }
 
-    private async Task TrickleAsync(NetworkStream stream, byte[] content)
+    private async Task TrickleAsync(NetworkStream stream, byte[] content, int chunkSize, TimeSpan pause)
     {
-        const int chunkSize = 4096;
         await WriteHeadAsync(stream, 200, "OK", content.Length, string.Empty);
+        await stream.FlushAsync(_stopping.Token);
         for (int sent = 0; sent < content.Length; sent += chunkSize)
         {
             await stream.WriteAsync(content.AsMemory(sent, Math.Min(chunkSize, content.Length - sent)), _stopping.Token);
             await stream.FlushAsync(_stopping.Token);
             _bodyStarted.TrySetResult();
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token);
+            await Task.Delay(pause, _stopping.Token);
         }
     }
 
@@ -278,6 +310,7 @@ public sealed class LoopbackHttpServer : IDisposable
         bool proxied = target.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         string path = proxied ? new Uri(target).PathAndQuery : target;
         return new RecordedRequest(
+            DateTimeOffset.UtcNow,
             requestLine[0],
             Uri.UnescapeDataString(path),
             target,
@@ -302,13 +335,14 @@ public sealed class LoopbackHttpServer : IDisposable
 }
 
 /// <summary>One request as the server saw it.</summary>
+/// <param name="At">When its head had arrived.</param>
 /// <param name="Method">GET, HEAD, …</param>
 /// <param name="Path">The path, percent-decoded (<c>/foo/a?b.tar.gz</c> arrives as sent: <c>%3F</c> decodes to <c>?</c>).</param>
 /// <param name="RawTarget">The request target exactly as sent (absolute for proxied requests, still encoded).</param>
 /// <param name="Proxied">True when the client spoke to us as a proxy.</param>
 /// <param name="Authorization">The Authorization header, if any.</param>
 /// <param name="UserAgent">The User-Agent header, if any.</param>
-public sealed record RecordedRequest(string Method, string Path, string RawTarget, bool Proxied, string? Authorization, string? UserAgent)
+public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string RawTarget, bool Proxied, string? Authorization, string? UserAgent)
 {
     /// <summary>Every header as sent, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];

@@ -86,3 +86,18 @@ public static class ToolAvailability
         return $"Needs {string.Join(", ", missing)} on PATH (.ci/run installs them; on Debian: apt-get install the matching packages).";
     }
 }
+
+/// <summary>
+/// A fact too long for the normal suite (a measurement that takes minutes): it runs only when the
+/// environment variable it names is <c>1</c>, and is skipped, saying so, otherwise.
+/// </summary>
+public sealed class OptInFactAttribute : FactAttribute
+{
+    public OptInFactAttribute(string variable)
+    {
+        if (Environment.GetEnvironmentVariable(variable) != "1")
+        {
+            Skip = $"Runs only with {variable}=1 (it takes minutes).";
+        }
+    }
+}

@@ -23,8 +23,10 @@ internal sealed partial class BzrBackend : IDownloadBackend
         ArgumentGuard.RefuseOptionLike(request.Changeset, "changeset", "bzr");
 
         // LANGUAGE=C keeps messages untranslated, so that a missing revision can be recognized.
+        // Breezy has no time limit of its own: the stall watchdog stops a branch that stops answering.
         ExternalCommand bzr = new ExternalCommand(request.Tools.Bzr)
             .WithEnvironment("LANGUAGE", "C")
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint(MissingToolHint) with { Quiet = request.Quiet };
 
         var arguments = new List<string> { "export" };

@@ -16,14 +16,14 @@ internal sealed class CurlBackend : IDownloadBackend
         var curl = new ExternalCommand(request.Tools.Curl)
             .WithArguments("-q", "--ftp-pasv", "--retry", "3", "--fail")
 
-            // curl has no read time limit of its own: a server that stops sending for two minutes
-            // is given up (and retried) instead of hanging the build. DlOpts come later and win.
-            .WithArguments("--connect-timeout", "30", "--speed-limit", "1", "--speed-time", "120")
+            // The build's time limits (DlOpts come later and win).
+            .WithArguments(NetworkToolSettings.CurlArguments(request.Limits))
             .WithArguments(NetrcOptions())
             .WithArguments("-o", request.OutputPath)
             .WithArguments(request.Quiet ? ["--silent", "--show-error"] : [])
             .WithArguments(request.DlOpts)
             .WithArguments("--", SiteUris.Url(request))
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint("Install curl, or set BuildrootCurlPath.");
         try
         {

@@ -20,21 +20,6 @@ internal sealed partial class CvsBackend : IDownloadBackend
 {
     private const string MissingToolHint = "Install cvs, or set BuildrootCvsPath to its path.";
 
-    /// <summary>Buildroot runs the checkout under <c>timeout 10m</c>: a stalled pserver must not hang the build.</summary>
-    public static readonly TimeSpan DefaultCheckoutTimeLimit = TimeSpan.FromMinutes(10);
-
-    private readonly TimeSpan _checkoutTimeLimit;
-
-    public CvsBackend()
-        : this(DefaultCheckoutTimeLimit)
-    {
-    }
-
-    internal CvsBackend(TimeSpan checkoutTimeLimit)
-    {
-        _checkoutTimeLimit = checkoutTimeLimit;
-    }
-
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         ArgumentGuard.RefuseOptionLike(request.Uri, "CVS root", "cvs");
@@ -59,7 +44,10 @@ internal sealed partial class CvsBackend : IDownloadBackend
                 .WithArguments(arguments)
                 .WithWorkingDirectory(request.ScratchFolder)
                 .WithEnvironment("TZ", "UTC")
-                .WithTimeout(_checkoutTimeLimit)
+
+                // Buildroot runs the checkout under "timeout 10m"; here a stalled pserver is stopped
+                // after the stall limit, and a slow but live one by the overall limit, as every tool.
+                .WithStallLimit(request.Limits.Stall)
                 .WithMissingToolHint(MissingToolHint) with { Quiet = request.Quiet },
             NoSuchTag(),
             $"CVS tag '{request.Changeset}' of module '{request.RawName}' in {request.Uri}",

@@ -18,7 +18,7 @@ internal sealed class GitBackend : IDownloadBackend
     public async Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken)
     {
         RefuseUnusableValues(request);
-        var git = new GitRunner(request, GitCache.FolderOf(request));
+        GitRunner git = await GitRunner.CreateAsync(request, GitCache.FolderOf(request), cancellationToken).ConfigureAwait(false);
         var cache = new GitCache(request, git);
 
         DateTimeOffset commitDate;
@@ -26,7 +26,7 @@ internal sealed class GitBackend : IDownloadBackend
         {
             commitDate = await PrepareWorkTreeAsync(request, git, cache, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (AFreshCloneMightHelp(e, cancellationToken))
+        catch (Exception e) when (AFreshCloneMightHelp(e))
         {
             request.Log.Warning(
                 MessageCodes.VcsCacheRebuilt,
@@ -73,12 +73,18 @@ internal sealed class GitBackend : IDownloadBackend
 
     /// <summary>
     /// Anything but a changeset that does not exist (a fresh clone would not have it either),
-    /// a git that cannot be run, and the user's own cancellation.
+    /// a git that cannot be run, a transport that is refused, a time limit (a server that stalls
+    /// would stall again, and the cache would be lost for nothing), and cancellation (the
+    /// user's, or the attempt's overall limit).
     /// </summary>
-    private static bool AFreshCloneMightHelp(Exception e, CancellationToken cancellationToken) => e switch
+    private static bool AFreshCloneMightHelp(Exception e) => e switch
     {
-        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
-        BrdlException { Code: MessageCodes.NoSuchChangeset or MessageCodes.ToolNotFound } => false,
+        OperationCanceledException => false,
+        BrdlException
+        {
+            Code: MessageCodes.NoSuchChangeset or MessageCodes.ToolNotFound or MessageCodes.SubmoduleTransportRefused
+                or MessageCodes.ToolStalled or MessageCodes.ToolTimedOut,
+        } => false,
         _ => true,
     };
 
@@ -96,5 +102,6 @@ internal sealed class GitBackend : IDownloadBackend
 
         ArgumentGuard.RefuseOptionLike(request.Uri, "git site", "git");
         ArgumentGuard.RefuseOptionLike(request.Changeset, "git changeset", "git");
+        GitTransports.RefuseUnmeant(request.Uri, request.RawName);
     }
 }

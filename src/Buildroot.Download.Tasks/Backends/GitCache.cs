@@ -56,7 +56,7 @@ internal sealed class GitCache
     {
         Directory.CreateDirectory(Folder);
         WriteReadme();
-        RemoveStaleLocks();
+        RemoveLeftoversOfKilledGit();
 
         // On an existing repository init changes nothing, except that it repairs what it can
         // of a damaged one (missing folders, HEAD); anything missing is fetched below.
@@ -93,11 +93,13 @@ internal sealed class GitCache
 
     /// <summary>
     /// A git killed mid-way (a cancelled build) leaves its lock files behind, and every later
-    /// git refuses to work until they are gone. Nobody else may be using the cache while we
-    /// hold the package's download lock, so they are stale: removing them is much cheaper than
-    /// the fresh clone the failure would otherwise cost.
+    /// git refuses to work until they are gone; a fetch killed while receiving leaves the pack
+    /// it was writing (<c>objects/pack/tmp_pack_*</c>, as large as what it had received), which
+    /// nothing would ever remove. Nobody else may be using the cache while we hold the package's
+    /// download lock, so they are stale: removing them is much cheaper than the fresh clone the
+    /// failure would otherwise cost, and keeps the cache from growing with every kill.
     /// </summary>
-    private void RemoveStaleLocks()
+    private void RemoveLeftoversOfKilledGit()
     {
         string gitFolder = Path.Combine(Folder, ".git");
         if (!Directory.Exists(gitFolder))
@@ -105,21 +107,27 @@ internal sealed class GitCache
             return;
         }
 
-        IEnumerable<string> locks = Directory.EnumerateFiles(gitFolder, "*.lock");
+        IEnumerable<string> stale = Directory.EnumerateFiles(gitFolder, "*.lock");
         string refs = Path.Combine(gitFolder, "refs");
         if (Directory.Exists(refs))
         {
-            locks = locks.Concat(Directory.EnumerateFiles(refs, "*.lock", SearchOption.AllDirectories));
+            stale = stale.Concat(Directory.EnumerateFiles(refs, "*.lock", SearchOption.AllDirectories));
         }
 
-        foreach (string stale in locks.ToArray())
+        string packs = Path.Combine(gitFolder, "objects", "pack");
+        if (Directory.Exists(packs))
+        {
+            stale = stale.Concat(Directory.EnumerateFiles(packs, "tmp_*"));
+        }
+
+        foreach (string file in stale.ToArray())
         {
             if (!_request.Quiet)
             {
-                _request.Log.Detail($"Removing {stale}, left by an interrupted git.");
+                _request.Log.Detail($"Removing {file}, left by an interrupted git.");
             }
 
-            File.Delete(stale);
+            File.Delete(file);
         }
     }
 
@@ -131,7 +139,7 @@ internal sealed class GitCache
             return;
         }
 
-        string temporary = readme + ".tmp-" + Environment.ProcessId;
+        string temporary = TemporaryFiles.NameFor(readme);
         File.WriteAllText(temporary, ReadmeText);
         File.Move(temporary, readme, overwrite: true);
     }

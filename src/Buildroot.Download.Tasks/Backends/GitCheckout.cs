@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Backends;
@@ -6,7 +7,7 @@ namespace Buildroot.Download.Tasks.Backends;
 /// Turns the cache's work tree into exactly the files of one commit: no leftovers of the
 /// previous version, its submodules and, when asked, the content of its LFS files.
 /// </summary>
-internal sealed class GitCheckout
+internal sealed partial class GitCheckout
 {
     private const string GitlinkMode = "160000";
 
@@ -38,9 +39,32 @@ internal sealed class GitCheckout
         return DateTimeOffset.FromUnixTimeSeconds(long.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Checks out every submodule, recursively, at the commit the superproject records.</summary>
-    public Task UpdateSubmodulesAsync(CancellationToken cancellationToken) =>
-        _git.RunAsync(WithoutLfsSmudge(_git.Command("submodule", "update", "--init", "--recursive")), cancellationToken);
+    /// <summary>
+    /// Checks out every submodule, recursively, at the commit the superproject records. A
+    /// submodule whose URL uses a refused transport (see <see cref="GitTransports"/>) is the
+    /// repository's fault: another site (a mirror's archive) may still serve the package.
+    /// </summary>
+    public async Task UpdateSubmodulesAsync(CancellationToken cancellationToken)
+    {
+        ExternalCommand update = WithoutLfsSmudge(_git.Command("submodule", "update", "--init", "--recursive"))
+            .WithEnvironment("GIT_ALLOW_PROTOCOL", _git.SubmoduleTransports);
+        CommandResult result = await _git.RunAsync(update.WithoutThrowingOnFailure(), cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        string said = SecretRedactor.Redact(ProcessRunner.LastLines(result.StandardError));
+        throw RefusedTransport().Match(result.StandardError) is { Success: true } refused
+            ? new BrdlException(
+                FailureScope.WrongContent,
+                MessageCodes.SubmoduleTransportRefused,
+                $"A submodule of {SecretRedactor.Redact(_request.Uri)} uses the git transport '{refused.Groups[1].Value}', which is refused: " +
+                $"submodules may use {_git.SubmoduleTransports.Replace(":", ", ", StringComparison.Ordinal)}" +
+                (_git.SubmoduleTransports == GitTransports.AllowList ? "." : " (file too where your git config says protocol.file.allow=always).") +
+                $" git said: {said}")
+            : new BrdlException(FailureScope.Attempt, MessageCodes.ToolFailed, $"'{update}' failed with exit code {result.ExitCode}: {said}");
+    }
 
     /// <summary>Replaces LFS pointer files by their content, in the superproject and in <paramref name="submoduleFolders"/>.</summary>
     public async Task FetchLargeFilesAsync(IEnumerable<string> submoduleFolders, CancellationToken cancellationToken)
@@ -116,4 +140,8 @@ internal sealed class GitCheckout
 
         return current;
     }
+
+    // git: "fatal: transport 'ext' not allowed" (the message is not translated).
+    [GeneratedRegex(@"transport '([^']*)' not allowed")]
+    private static partial Regex RefusedTransport();
 }

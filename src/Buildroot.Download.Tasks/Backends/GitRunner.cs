@@ -6,8 +6,11 @@ namespace Buildroot.Download.Tasks.Backends;
 /// Runs the user's git for the git backend, always against a repository named explicitly: a
 /// damaged cache must never make git look upwards and act on a repository that encloses the
 /// download folder (a <c>clean -ffdx</c> there would wipe someone's project). Git never
-/// prompts (no terminal in a build), and variables a caller may have exported that redirect
-/// git elsewhere (a build run from a git hook has some) are removed.
+/// prompts (no terminal in a build; ssh in batch mode unless the user has an ssh command of
+/// their own), uses only the transports of <see cref="GitTransports"/>, is held to the time
+/// limits (<see cref="NetworkToolSettings.GitEnvironment"/> and the stall watchdog), and
+/// variables a caller may have exported that redirect git elsewhere (a build run from a git
+/// hook has some) are removed.
 /// </summary>
 internal sealed class GitRunner
 {
@@ -22,12 +25,34 @@ internal sealed class GitRunner
 
     private readonly BackendRequest _request;
     private readonly string _workTree;
+    private readonly UserGitConfig _user;
 
-    public GitRunner(BackendRequest request, string workTree)
+    private GitRunner(BackendRequest request, string workTree, UserGitConfig user)
     {
         _request = request;
         _workTree = workTree;
+        _user = user;
     }
+
+    /// <summary>
+    /// A runner for the cache at <paramref name="workTree"/>, after one look at the user's git
+    /// configuration: the ssh command and the submodule policy for <c>file</c> are theirs to keep.
+    /// </summary>
+    public static async Task<GitRunner> CreateAsync(BackendRequest request, string workTree, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workTree);
+        var probe = new GitRunner(request, workTree, UserGitConfig.Unknown);
+        CommandResult config = await probe.RunAsync(
+            probe.Command("config", "--get-regexp", UserGitConfig.Keys).WithoutThrowingOnFailure() with { Quiet = true },
+            cancellationToken).ConfigureAwait(false);
+        return new GitRunner(request, workTree, UserGitConfig.Parse(config.Succeeded ? config.StandardOutput : string.Empty));
+    }
+
+    /// <summary>
+    /// What <c>GIT_ALLOW_PROTOCOL</c> is for <c>git submodule update</c>: file only where the
+    /// user's git config allows it for submodules (see <see cref="GitTransports.AllowListWithoutFile"/>).
+    /// </summary>
+    public string SubmoduleTransports => _user.SubmodulesMayUseFile ? GitTransports.AllowList : GitTransports.AllowListWithoutFile;
 
     /// <summary>The cache's work tree, whose <c>.git</c> every superproject command uses.</summary>
     public string WorkTree => _workTree;
@@ -60,9 +85,16 @@ internal sealed class GitRunner
         var command = new ExternalCommand(_request.Tools.Git)
             .WithWorkingDirectory(workingDirectory)
             .WithMissingToolHint(MissingGitHint)
-            .WithEnvironment("GIT_TERMINAL_PROMPT", "0")
+            .WithEnvironment(NetworkToolSettings.GitEnvironment(_request.Limits))
+            .WithEnvironment("GIT_ALLOW_PROTOCOL", GitTransports.AllowList)
+            .WithStallLimit(_request.Limits.Stall)
             // A safety net for submodule commands: git may find the cache's .git, nothing above it.
             .WithEnvironment("GIT_CEILING_DIRECTORIES", Path.GetDirectoryName(_workTree));
+        if (!_user.HasSshCommand)
+        {
+            command = command.WithEnvironment("GIT_SSH_COMMAND", NetworkToolSettings.SshCommand(_request.Limits));
+        }
+
         foreach (string variable in RedirectingVariables)
         {
             command = command.WithEnvironment(variable, null);

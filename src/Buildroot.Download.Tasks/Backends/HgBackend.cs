@@ -20,8 +20,12 @@ internal sealed partial class HgBackend : IDownloadBackend
 
         // HGPLAIN keeps a user's hgrc from changing the commands' behaviour (aliases, [defaults])
         // and keeps messages in English, so that an unknown revision can be recognized.
+        // --noninteractive and a read time-out for http; anything else that stalls (ssh, a prompt)
+        // is stopped by the stall watchdog.
         ExternalCommand hg = new ExternalCommand(request.Tools.Hg)
             .WithEnvironment("HGPLAIN", "1")
+            .WithArguments(NetworkToolSettings.HgArguments(request.Limits))
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint(MissingToolHint) with { Quiet = request.Quiet };
         string[] quiet = request.Quiet ? ["--quiet"] : [];
         string clone = Path.Combine(request.ScratchFolder, request.BaseName);

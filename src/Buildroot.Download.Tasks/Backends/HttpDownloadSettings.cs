@@ -1,8 +1,9 @@
 namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
-/// The limits of the built-in http(s) client. The defaults suit a build; tests shrink the
-/// delays and time limits so that retries and stalls take milliseconds.
+/// The retries of the built-in http(s) client. The defaults suit a build; tests shrink the
+/// delays so that retries take milliseconds. The stall limit comes with each request
+/// (<see cref="Infrastructure.TransferLimits"/>).
 /// </summary>
 internal sealed record HttpDownloadSettings
 {
@@ -14,15 +15,8 @@ internal sealed record HttpDownloadSettings
     /// <summary>The wait before the second try; it doubles before each further one.</summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long to wait for a TCP (and TLS) connection to a server or proxy.</summary>
+    /// <summary>How long to wait for a TCP (and TLS) connection to a server or proxy (the stall limit, if shorter, comes first).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// How long the server may stay silent, while we wait for its answer or for the next bytes
-    /// of the body, before the try is given up as stalled. A slow server is fine; a dead one
-    /// must not hang the build.
-    /// </summary>
-    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Where <c>http_proxy</c>, <c>https_proxy</c> and <c>no_proxy</c> are read from (the process environment).</summary>
     public Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

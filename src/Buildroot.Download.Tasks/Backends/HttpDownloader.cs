@@ -12,8 +12,8 @@ namespace Buildroot.Download.Tasks.Backends;
 /// <summary>
 /// Fetches one http(s) URL to a file with a single shared <see cref="HttpClient"/>: the body is
 /// streamed to disk and hashed on the way, transient failures are tried again with exponential
-/// backoff, a server that stops talking is given up after <see cref="HttpDownloadSettings.StallTimeout"/>,
-/// and credentials in the URL are sent as Basic authentication and never printed.
+/// backoff (or as <c>Retry-After</c> asks), a server that makes no progress for the stall limit is
+/// given up, and credentials in the URL are sent as Basic authentication and never printed.
 /// </summary>
 internal sealed class HttpDownloader : IDisposable
 {
@@ -55,7 +55,7 @@ internal sealed class HttpDownloader : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
 
-        // Time limits are ours (connect and stall), not one deadline for a whole, possibly huge, download.
+        // Time limits are ours (connect and stall, per try), not one deadline for a whole, possibly huge, download.
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -65,12 +65,22 @@ internal sealed class HttpDownloader : IDisposable
     /// <summary>
     /// Downloads <paramref name="url"/> to <paramref name="outputPath"/> (replacing it) and returns
     /// the <paramref name="wantedDigests"/> of the bytes written. Throws <see cref="BrdlException"/>
-    /// with <see cref="MessageCodes.HttpFailed"/> when the server refuses or every try failed.
+    /// with <see cref="MessageCodes.HttpFailed"/> when the server refuses or every try failed, and
+    /// <see cref="MessageCodes.TransferStalled"/> when the last try made no progress.
     /// </summary>
+    /// <remarks>
+    /// Each try is given up when fewer than <see cref="TransferLimits.ProgressBytes"/> bytes arrive
+    /// within the stall limit. The tries of one URL share a budget of
+    /// <see cref="HttpDownloadSettings.Tries"/> stall limits without progress, their waits included
+    /// (<see cref="HttpRetryBudget"/>): a server that accepts and never answers costs at most that
+    /// (90 s by default), then the wrapper tries the next URI. A <c>Retry-After</c> is honoured
+    /// when it fits in what is left of the budget; a longer one ends the tries at once.
+    /// </remarks>
     public async Task<ImmutableDictionary<string, string>> DownloadAsync(
         string url,
         string outputPath,
         IEnumerable<string> wantedDigests,
+        TransferLimits limits,
         bool quiet,
         IBuildLog log,
         CancellationToken cancellationToken)
@@ -82,87 +92,121 @@ internal sealed class HttpDownloader : IDisposable
             log.Detail($"GET {target.Display}");
         }
 
+        var budget = new HttpRetryBudget(limits.StallBudget(_settings.Tries));
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryOnceAsync(target, outputPath, algorithms, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FailedTry failure) when (failure.Transient && attempt < _settings.Tries)
-            {
-                TimeSpan delay = HttpRetryPolicy.DelayBefore(attempt + 1, _settings.FirstRetryDelay);
-                if (!quiet)
-                {
-                    log.Detail($"{target.Display}: {failure.Message}; trying again in {delay.TotalSeconds:0.###} s (try {attempt + 1} of {_settings.Tries}).");
-                }
-
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, cancellationToken).ConfigureAwait(false);
             }
             catch (FailedTry failure)
             {
-                SiteUris.DeletePartialOutput(outputPath);
-                string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
-                throw new BrdlException(
-                    FailureScope.Attempt,
-                    MessageCodes.HttpFailed,
-                    $"Could not download {target.Display}{tries}: {failure.Message}.{failure.Advice}");
+                string? whyNot = null;
+                TimeSpan? wait = attempt < _settings.Tries ? WaitBeforeNextTry(failure, attempt, budget, out whyNot) : null;
+                if (wait is null)
+                {
+                    SiteUris.DeletePartialOutput(outputPath);
+                    string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
+                    throw new BrdlException(
+                        FailureScope.Attempt,
+                        failure.Stalled ? MessageCodes.TransferStalled : MessageCodes.HttpFailed,
+                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{failure.Advice}");
+                }
+
+                if (!quiet)
+                {
+                    log.Detail($"{target.Display}: {failure.Message}; trying again in {Seconds(wait.Value)} (try {attempt + 1} of {_settings.Tries}).");
+                }
+
+                await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>How long to wait before the next try, or null when there is no point in one (<paramref name="whyNot"/> may say why).</summary>
+    private TimeSpan? WaitBeforeNextTry(FailedTry failure, int attempt, HttpRetryBudget budget, out string? whyNot)
+    {
+        whyNot = null;
+        if (!failure.Transient || budget.Remaining <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        if (failure.RetryAfter is { } asked)
+        {
+            if (asked >= budget.Remaining)
+            {
+                whyNot = $" The server asks to wait {Seconds(asked)} before trying again (Retry-After), more than the {Seconds(budget.Remaining)} left to this site ({_settings.Tries} × {TransferLimits.StallProperty}).";
+                return null;
+            }
+
+            return asked;
+        }
+
+        // A stalled try has waited long enough already; a fast failure backs off, within the budget.
+        return failure.Stalled
+            ? TimeSpan.Zero
+            : TimeSpan.FromTicks(Math.Min(HttpRetryPolicy.DelayBefore(attempt + 1, _settings.FirstRetryDelay).Ticks, budget.Remaining.Ticks / 2));
+    }
+
     private async Task<ImmutableDictionary<string, string>> TryOnceAsync(
         HttpTarget target,
         string outputPath,
         string[] algorithms,
+        TransferLimits limits,
+        HttpRetryBudget budget,
         CancellationToken cancellationToken)
     {
-        // Re-armed before every wait on the server: it fires only when the server stays silent that long.
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stall.CancelAfter(_settings.StallTimeout);
-        HttpResponseMessage response;
-        try
+        // Re-armed whenever enough bytes have arrived: it fires only when the server makes no progress that long.
+        var stall = new HttpStallTimer(limits.Stall, budget, cancellationToken);
+        using (stall)
         {
-            response = await SendFollowingRedirectsAsync(target, stall.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new FailedTry(
-                stall.IsCancellationRequested
-                    ? $"the server did not answer within {Seconds(_settings.StallTimeout)}"
-                    : $"could not connect within {Seconds(_settings.ConnectTimeout)}",
-                transient: true);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
+            HttpResponseMessage response;
+            try
             {
-                throw new FailedTry(
-                    $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}",
-                    HttpRetryPolicy.IsTransient(response.StatusCode),
-                    AdviceFor(response.StatusCode, target.Uri));
+                response = await SendFollowingRedirectsAsync(target, stall.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw stall.HasFired
+                    ? new FailedTry($"the server did not answer within {stall.Describe(limits)}", transient: true) { Stalled = true }
+                    : new FailedTry($"could not connect within {Seconds(_settings.ConnectTimeout)}", transient: true);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
             }
 
-            // With ResponseHeadersRead the body stream is already there: this does no network I/O.
-            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using var bodyDisposal = body.ConfigureAwait(false);
-            using var hasher = new MultiHasher(algorithms);
-            long received = await StreamToFileAsync(body, outputPath, hasher, stall, cancellationToken).ConfigureAwait(false);
-
-            // The handler checks Content-Length itself; this is the backstop that makes a short
-            // body an error whatever the framing, so a truncated file is never passed on as good.
-            if (response.Content.Headers.ContentLength is { } announced && received != announced)
+            using (response)
             {
-                throw new FailedTry($"the body ended after {received} of {announced} bytes", transient: true);
-            }
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new FailedTry(
+                        $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}",
+                        HttpRetryPolicy.IsTransient(response.StatusCode),
+                        AdviceFor(response.StatusCode, target.Uri))
+                    {
+                        RetryAfter = HttpRetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
+                    };
+                }
 
-            return hasher.Finish();
+                // With ResponseHeadersRead the body stream is already there: this does no network I/O.
+                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using var bodyDisposal = body.ConfigureAwait(false);
+                using var hasher = new MultiHasher(algorithms);
+                long received = await StreamToFileAsync(body, outputPath, hasher, stall, limits, cancellationToken).ConfigureAwait(false);
+
+                // The handler checks Content-Length itself; this is the backstop that makes a short
+                // body an error whatever the framing, so a truncated file is never passed on as good.
+                if (response.Content.Headers.ContentLength is { } announced && received != announced)
+                {
+                    throw new FailedTry($"the body ended after {received} of {announced} bytes", transient: true);
+                }
+
+                return hasher.Finish();
+            }
         }
     }
 
@@ -220,11 +264,12 @@ internal sealed class HttpDownloader : IDisposable
         a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>Copies the body to the file, hashing it, and returns its length.</summary>
-    private async Task<long> StreamToFileAsync(
+    private static async Task<long> StreamToFileAsync(
         Stream body,
         string outputPath,
         MultiHasher hasher,
-        CancellationTokenSource stall,
+        HttpStallTimer stall,
+        TransferLimits limits,
         CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -236,7 +281,6 @@ internal sealed class HttpDownloader : IDisposable
             {
                 while (true)
                 {
-                    stall.CancelAfter(_settings.StallTimeout);
                     int read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
                     if (read == 0)
                     {
@@ -246,12 +290,14 @@ internal sealed class HttpDownloader : IDisposable
                     hasher.Append(buffer.AsSpan(0, read));
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     received += read;
+                    stall.Received(read);
                 }
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FailedTry($"the server sent nothing for {Seconds(_settings.StallTimeout)} after {received} bytes", transient: true);
+            string sent = stall.BytesSinceProgress == 0 ? "nothing" : $"only {stall.BytesSinceProgress} bytes";
+            throw new FailedTry($"the server sent {sent} in {stall.Describe(limits)}, after {received} bytes", transient: true) { Stalled = true };
         }
         catch (IOException e) when (e is HttpIOException || e.InnerException is System.Net.Sockets.SocketException)
         {
@@ -265,7 +311,7 @@ internal sealed class HttpDownloader : IDisposable
         }
     }
 
-    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
+    private static string Seconds(TimeSpan time) => TransferLimits.Format(time);
 
     private static string DescribeError(HttpRequestException e)
     {
@@ -300,6 +346,12 @@ internal sealed class HttpDownloader : IDisposable
         public bool Transient { get; } = transient;
 
         public string Advice { get; } = advice;
+
+        /// <summary>The server made no progress for the stall limit.</summary>
+        public bool Stalled { get; init; }
+
+        /// <summary>How long the server asked us to wait before the next try.</summary>
+        public TimeSpan? RetryAfter { get; init; }
     }
 
     /// <summary>The URL to request, with its credentials moved into an Authorization header.</summary>

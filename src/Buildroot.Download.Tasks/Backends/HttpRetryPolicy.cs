@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 
 namespace Buildroot.Download.Tasks.Backends;
 
@@ -26,4 +27,15 @@ internal static class HttpRetryPolicy
     /// <summary>The wait before try number <paramref name="nextTry"/> (2, 3, …): exponential, from <paramref name="firstDelay"/>.</summary>
     public static TimeSpan DelayBefore(int nextTry, TimeSpan firstDelay) =>
         TimeSpan.FromTicks(firstDelay.Ticks << Math.Min(nextTry - 2, 16));
+
+    /// <summary>
+    /// The wait a <c>Retry-After</c> header asks for (seconds, or a date), or null without one. A
+    /// date in the past asks for no wait.
+    /// </summary>
+    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
 }

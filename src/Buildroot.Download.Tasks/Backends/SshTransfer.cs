@@ -3,24 +3,11 @@ using Buildroot.Download.Tasks.Infrastructure;
 namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
-/// What the scp and sftp backends share: <c>&lt;tool&gt; [-q] &lt;DlOpts…&gt; &lt;safety options&gt; -- &lt;source&gt; &lt;output&gt;</c>.
+/// What the scp and sftp backends share: <c>&lt;tool&gt; [-q] &lt;DlOpts…&gt; &lt;ssh options&gt; -- &lt;source&gt; &lt;output&gt;</c>,
+/// the ssh options being batch mode and the time limits (<see cref="NetworkToolSettings.SshOptions"/>).
 /// </summary>
 internal static class SshTransfer
 {
-    /// <summary>
-    /// Never prompt (a build has no one to type a password or accept a host key: fail instead),
-    /// and give up on a server that does not connect or stops answering rather than hang the build.
-    /// They follow <c>DlOpts</c> because ssh keeps the first value given for an option, so the
-    /// package's own choices win.
-    /// </summary>
-    private static readonly string[] SafetyOptions =
-    [
-        "-o", "BatchMode=yes",
-        "-o", "ConnectTimeout=30",
-        "-o", "ServerAliveInterval=15",
-        "-o", "ServerAliveCountMax=4",
-    ];
-
     public static async Task<BackendResult> FetchAsync(
         BackendRequest request,
         string method,
@@ -33,8 +20,11 @@ internal static class SshTransfer
         var command = new ExternalCommand(tool)
             .WithArguments(request.Quiet ? ["-q"] : [])
             .WithArguments(request.DlOpts)
-            .WithArguments(SafetyOptions)
+
+            // After DlOpts: ssh keeps the first value given for an option, so the package's own choices win.
+            .WithArguments(NetworkToolSettings.SshOptions(request.Limits))
             .WithArguments("--", source, request.OutputPath)
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint(missingToolHint);
         try
         {

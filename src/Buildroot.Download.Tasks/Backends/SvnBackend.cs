@@ -22,16 +22,26 @@ internal sealed partial class SvnBackend : IDownloadBackend
         ArgumentGuard.RefuseOptionLike(request.Uri, "repository URL", "svn");
         ArgumentGuard.RefuseOptionLike(request.Changeset, "revision", "svn");
 
-        // --non-interactive: a build cannot answer a password or certificate prompt.
+        // --non-interactive: a build cannot answer a password or certificate prompt. Over
+        // svn+ssh, ssh gets batch mode and the time limits (through SVN_SSH, which svn's default
+        // tunnel reads, unless the user set one).
         ExternalCommand svn = new ExternalCommand(request.Tools.Svn)
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint(MissingToolHint) with { Quiet = request.Quiet };
+        if (Environment.GetEnvironmentVariable("SVN_SSH") is null)
+        {
+            svn = svn.WithEnvironment("SVN_SSH", NetworkToolSettings.SshCommand(request.Limits, "-q") + " --");
+        }
+
         string target = $"{request.Uri}@{request.Changeset}";
         string description = $"Subversion revision '{request.Changeset}' of {request.Uri}";
         string export = Path.Combine(request.ScratchFolder, request.BaseName);
 
         // Keywords stay unexpanded: $Id$ and friends would carry the exporter's time zone and
         // the repository's URL into the archive, which would then differ between mirrors.
+        // The time-out comes before DlOpts, so that a --config-option of the package's wins.
         var exportArguments = new List<string> { "export", "--ignore-keywords", "--non-interactive" };
+        exportArguments.AddRange(NetworkToolSettings.SvnArguments(request.Limits));
         if (request.Quiet)
         {
             exportArguments.Add("--quiet");
@@ -49,7 +59,10 @@ internal sealed partial class SvnBackend : IDownloadBackend
 
         CommandResult info = await VcsCommandRunner.RunAsync(
             request.Runner,
-            svn.WithArguments("info", "--xml", "--non-interactive").WithArguments(SvnConnectionOptions.From(request.DlOpts)).WithArguments("--", target),
+            svn.WithArguments("info", "--xml", "--non-interactive")
+                .WithArguments(NetworkToolSettings.SvnArguments(request.Limits))
+                .WithArguments(SvnConnectionOptions.From(request.DlOpts))
+                .WithArguments("--", target),
             MissingRevision(),
             description,
             cancellationToken).ConfigureAwait(false);

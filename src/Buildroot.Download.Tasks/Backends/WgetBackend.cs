@@ -29,7 +29,7 @@ internal sealed class WgetBackend : IDownloadBackend
         if (request.DlOpts.IsEmpty && IsHttp(url))
         {
             var digests = await _http
-                .DownloadAsync(url, request.OutputPath, request.WantedDigests, request.Quiet, request.Log, cancellationToken)
+                .DownloadAsync(url, request.OutputPath, request.WantedDigests, request.Limits, request.Quiet, request.Log, cancellationToken)
                 .ConfigureAwait(false);
             return new BackendResult { Digests = digests };
         }
@@ -46,10 +46,12 @@ internal sealed class WgetBackend : IDownloadBackend
     {
         var wget = new ExternalCommand(request.Tools.Wget)
             .WithArguments("--passive-ftp", "-nd", "-t", "3")
+            .WithArguments(NetworkToolSettings.WgetArguments(request.Limits))
             .WithArguments(request.Quiet ? ["-q"] : [])
             .WithArguments("-O", request.OutputPath)
             .WithArguments(request.DlOpts)
             .WithArguments("--", url)
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint("Install wget, or set BuildrootWgetPath (wget runs for http packages with DlOpts, which are wget options).");
         try
         {

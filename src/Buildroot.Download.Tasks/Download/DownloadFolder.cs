@@ -14,11 +14,16 @@ internal sealed class DownloadFolder
 {
     private readonly string _root;
     private readonly string _scratchRoot;
+    private readonly ScratchSpace? _scratch;
 
-    public DownloadFolder(string root, string scratchRoot)
+    /// <param name="root">The download folder.</param>
+    /// <param name="scratchRoot">Where scratch folders are made: never inside the download folder.</param>
+    /// <param name="scratch">This build's share of <paramref name="scratchRoot"/>, to download with; null to only read the layout.</param>
+    public DownloadFolder(string root, string scratchRoot, ScratchSpace? scratch = null)
     {
         _root = Path.GetFullPath(root);
         _scratchRoot = Path.GetFullPath(scratchRoot);
+        _scratch = scratch;
         if (IsInside(_scratchRoot, _root))
         {
             throw new BrdlException(
@@ -40,8 +45,7 @@ internal sealed class DownloadFolder
     /// <summary>The lock Buildroot's dl-wrapper takes with <c>flock</c>: sharing it makes both exclude each other.</summary>
     public string LockPath(PackageSpec package) => Path.Combine(PackageFolder(package), ".lock");
 
-    public string StampPath(PackageSpec package, string fileName) =>
-        Path.Combine(PackageFolder(package), ".brdl-verified", fileName);
+    public string StampPath(PackageSpec package, string fileName) => Path.Combine(StampFolder(package), fileName);
 
     /// <summary>
     /// When a file exists only in the old flat layout, hard-link it (or, failing that, copy it)
@@ -56,7 +60,7 @@ internal sealed class DownloadFolder
             return;
         }
 
-        string temporary = TemporaryNameFor(finalPath);
+        string temporary = TemporaryFiles.NameFor(finalPath);
         try
         {
             Directory.CreateDirectory(PackageFolder(package));
@@ -78,24 +82,23 @@ internal sealed class DownloadFolder
         }
     }
 
-    /// <summary>A fresh, empty scratch folder for one attempt; the caller deletes it.</summary>
-    public string CreateScratchFolder(PackageSpec package)
-    {
-        string folder = Path.Combine(_scratchRoot, $"{package.DlSubdir}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BrdlException(
-                FailureScope.Build,
-                MessageCodes.CannotWriteScratch,
-                $"Cannot create a scratch folder in {_scratchRoot}: {e.Message} The build's own folder (BuildrootScratchDir, by default obj/buildroot-scratch) must be writable.",
-                e);
-        }
+    /// <summary>A fresh, empty scratch folder for one attempt, in this build's scratch space; the caller deletes it.</summary>
+    public string CreateScratchFolder(PackageSpec package) =>
+        (_scratch ?? throw new InvalidOperationException("This DownloadFolder was made without a scratch space.")).CreateFolder(package.DlSubdir);
 
-        return folder;
+    /// <summary>
+    /// Removes what killed builds left in the package's folder: temporary copies that never got
+    /// their final name, and stamps half-written. Call it with the package lock held (the lock
+    /// proves that their writers are gone).
+    /// </summary>
+    public void ReclaimLeftovers(PackageSpec package, IBuildLog log)
+    {
+        string folder = PackageFolder(package);
+        long bytes = TemporaryFiles.Reclaim(folder) + TemporaryFiles.Reclaim(StampFolder(package));
+        if (bytes > 0)
+        {
+            log.Detail($"{package.Name}: removed {bytes} bytes of temporary files in {folder}, left by a build that was stopped.");
+        }
     }
 
     /// <summary>
@@ -105,7 +108,7 @@ internal sealed class DownloadFolder
     /// </summary>
     public async Task InstallAsync(string scratchFile, string finalPath, bool executable, CancellationToken cancellationToken)
     {
-        string temporary = TemporaryNameFor(finalPath);
+        string temporary = TemporaryFiles.NameFor(finalPath);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
@@ -151,8 +154,7 @@ internal sealed class DownloadFolder
     private static BrdlException CannotWrite(string path, Exception cause) =>
         new(FailureScope.Build, MessageCodes.CannotInstallFile, $"Cannot write {path}: {cause.Message} The download folder must be writable by the build.", cause);
 
-    private static string TemporaryNameFor(string finalPath) =>
-        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.brdl-{Guid.NewGuid():N}.tmp");
+    private string StampFolder(PackageSpec package) => Path.Combine(PackageFolder(package), ".brdl-verified");
 
     private static bool IsInside(string path, string folder)
     {

@@ -25,7 +25,8 @@ internal sealed class DownloadRun
     public async Task<ImmutableArray<DownloadedFile>> DownloadAllAsync(IReadOnlyList<PackageSpec> packages, CancellationToken cancellationToken)
     {
         WarnAboutTransientPackages(packages);
-        var downloader = new PackageDownloader(_settings, _services);
+        using var scratch = ScratchSpace.Open(_settings.ScratchDirectory, _services.Log);
+        var downloader = new PackageDownloader(_settings, _services, scratch);
         var results = new ConcurrentDictionary<int, ImmutableArray<DownloadedFile>>();
 
         // A failure of the whole build (a missing tool, a download folder that cannot be written)

@@ -228,6 +228,7 @@ internal sealed class DownloadWrapper
             BaseName = package.BaseName,
             GoProxy = _settings.GoProxy,
             Tools = _settings.Tools,
+            Limits = _settings.Limits,
             Runner = _services.Runner,
             Log = Log,
         };

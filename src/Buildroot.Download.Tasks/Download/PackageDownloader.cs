@@ -7,8 +7,9 @@ namespace Buildroot.Download.Tasks.Download;
 
 /// <summary>
 /// The download step of one package: under the package lock (the same <c>.lock</c> file
-/// Buildroot's wrapper flocks), prints "Downloading" when something is to be fetched (a
-/// transient package is, once per build), then fetches its files one after the other.
+/// Buildroot's wrapper flocks), removes what killed builds left in the package's folder, prints
+/// "Downloading" when something is to be fetched (a transient package is, once per build), then
+/// fetches its files one after the other.
 /// </summary>
 internal sealed class PackageDownloader
 {
@@ -17,11 +18,11 @@ internal sealed class PackageDownloader
     private readonly DownloadServices _services;
     private readonly DownloadWrapper _wrapper;
 
-    public PackageDownloader(DownloadSettings settings, DownloadServices services)
+    public PackageDownloader(DownloadSettings settings, DownloadServices services, ScratchSpace scratch)
     {
         _settings = settings;
         _services = services;
-        _folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
+        _folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory, scratch);
         _wrapper = new DownloadWrapper(settings, _folder, services);
     }
 
@@ -31,6 +32,7 @@ internal sealed class PackageDownloader
         HashFileSet hashFiles = HashFileSet.Read(package.HashFiles);
         using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
         {
+            _folder.ReclaimLeftovers(package, _services.Log);
             if (files.Any(file => _wrapper.WillFetch(package, file)))
             {
                 _services.Log.Message($">>> {package.Name} {package.Version} Downloading");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Buildroot.Download.Tasks.Hashing;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Download;
 
@@ -47,7 +48,7 @@ internal static class VerifiedStamp
     /// <summary>Records that <paramref name="filePath"/> matched <paramref name="verified"/>; best effort (a read-only shared folder just means no stamp).</summary>
     public static void Write(string stampPath, string filePath, IEnumerable<HashEntry> verified)
     {
-        string temporary = $"{stampPath}.{Guid.NewGuid():N}.tmp";
+        string temporary = TemporaryFiles.NameFor(stampPath);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);

@@ -28,6 +28,13 @@ internal sealed record ExternalCommand
     /// <summary>Killed (with its children) and reported as <see cref="MessageCodes.ToolTimedOut"/> after this long.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// Killed (with its children) and reported as <see cref="MessageCodes.ToolStalled"/> when it and
+    /// its children make no progress for this long (see <see cref="StallWatchdog"/>): for tools that
+    /// talk to the network.
+    /// </summary>
+    public TimeSpan? StallLimit { get; init; }
+
     /// <summary>When true (the default) a non-zero exit is a <see cref="MessageCodes.ToolFailed"/> error.</summary>
     public bool ThrowOnFailure { get; init; } = true;
 
@@ -61,6 +68,8 @@ internal sealed record ExternalCommand
         this with { Environment = Environment.SetItem(name, value) };
 
     public ExternalCommand WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };
+
+    public ExternalCommand WithStallLimit(TimeSpan window) => this with { StallLimit = window };
 
     public ExternalCommand WithoutThrowingOnFailure() => this with { ThrowOnFailure = false };
 

@@ -28,6 +28,7 @@ internal static class MessageCodes
     public const string InvalidSiteSetting = "BRDL0027";
     public const string PasswordInProject = "BRDL0028";
     public const string InvalidTimeLimit = "BRDL0029";
+    public const string GitTransportRefused = "BRDL0021";
 
     public const string TaskFailedUnexpectedly = "BRDL0099";
 
@@ -40,7 +41,7 @@ internal static class MessageCodes
     public const string DownloadCancelled = "BRDL0106";
     public const string CannotInstallFile = "BRDL0107";
     public const string AttemptTimedOut = "BRDL0108";
-    public const string CannotWriteScratch = "BRDL0109";
+    public const string ScratchFolderUnusable = "BRDL0115";
 
     // 02xx: hash checks (check-hash's outcomes and hash file syntax).
     public const string NoHashFile = "BRDL0201";
@@ -58,6 +59,8 @@ internal static class MessageCodes
     public const string NoSuchChangeset = "BRDL0303";
     public const string FileSourceMissing = "BRDL0304";
     public const string VcsCacheRebuilt = "BRDL0305";
+    public const string TransferStalled = "BRDL0310";
+    public const string SubmoduleTransportRefused = "BRDL0311";
 
     // 04xx: archives.
     public const string GzipMissing = "BRDL0401";
@@ -77,6 +80,7 @@ internal static class MessageCodes
     public const string ToolNotFound = "BRDL0602";
     public const string ToolTimedOut = "BRDL0603";
     public const string LockUnavailable = "BRDL0604";
+    public const string ToolStalled = "BRDL0610";
 
     // 07xx: Buildroot-style .mk manifests.
     public const string ManifestConstructNotUnderstood = "BRDL0701";

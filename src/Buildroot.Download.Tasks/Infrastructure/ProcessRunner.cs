@@ -7,8 +7,8 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// <summary>
 /// Runs an <see cref="ExternalCommand"/>: prints it, feeds it no input unless the command brings
 /// a writer for it (so a tool that would prompt for a password fails instead of hanging the
-/// build), reads stdout and stderr at once,
-/// and on cancellation or time-out kills the whole process tree.
+/// build), reads stdout and stderr at once, watches a network tool for stalls
+/// (<see cref="StallWatchdog"/>), and on cancellation, time-out or stall kills the whole process tree.
 /// Every git, svn, hg, bzr, cvs, curl, scp, sftp, gzip, cargo and go call goes through here.
 /// </summary>
 internal sealed class ProcessRunner
@@ -44,7 +44,8 @@ internal sealed class ProcessRunner
         using var timeout = command.Timeout is { } limit
             ? new CancellationTokenSource(limit)
             : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using StallWatchdog? watchdog = command.StallLimit is { } window ? StallWatchdog.Start(process.Id, window) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, watchdog?.Stalled ?? CancellationToken.None);
 
         Task<string> standardError = process.StandardError.ReadToEndAsync(CancellationToken.None);
         Task<string> standardOutput = command.StandardOutputPath is null
@@ -61,10 +62,17 @@ internal sealed class ProcessRunner
             KillTree(process);
             await Task.WhenAny(standardInput).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new BrdlException(
-                FailureScope.Attempt,
-                MessageCodes.ToolTimedOut,
-                $"'{command}' did not finish within {command.Timeout}; it was stopped.");
+            string said = await LastWordsAsync(standardError).ConfigureAwait(false);
+            throw watchdog is { HasStalled: true }
+                ? new BrdlException(
+                    FailureScope.Attempt,
+                    MessageCodes.ToolStalled,
+                    $"'{command}' made no progress for {TransferLimits.Format(watchdog.Window)} (it and its children moved less than {TransferLimits.ProgressBytes} bytes and used almost no CPU); " +
+                    $"it was stopped. If the server is only slow to start sending, raise {TransferLimits.StallProperty}.{said}")
+                : new BrdlException(
+                    FailureScope.Attempt,
+                    MessageCodes.ToolTimedOut,
+                    $"'{command}' did not finish within {TransferLimits.Format(command.Timeout ?? TimeSpan.Zero)}; it was stopped. Raise {TransferLimits.OverallProperty} if it needs longer.{said}");
         }
 
         var result = new CommandResult(
@@ -90,6 +98,19 @@ internal sealed class ProcessRunner
         }
 
         return result;
+    }
+
+    /// <summary>What a stopped tool had said (a prompt it was waiting on, say), once its pipes closed.</summary>
+    private static async Task<string> LastWordsAsync(Task<string> standardError)
+    {
+        await Task.WhenAny(standardError, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        if (!standardError.IsCompletedSuccessfully)
+        {
+            return string.Empty;
+        }
+
+        string said = await standardError.ConfigureAwait(false);
+        return said.Trim().Length == 0 ? string.Empty : $" It had said: {SecretRedactor.Redact(LastLines(said))}";
     }
 
     private static ProcessStartInfo CreateStartInfo(ExternalCommand command)

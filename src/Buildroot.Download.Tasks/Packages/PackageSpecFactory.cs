@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
@@ -34,13 +35,23 @@ internal static class PackageSpecFactory
         if (site is not null)
         {
             values.RefuseOption(PackageMetadata.Site, site);
+        }
+
+        DownloadMethod method = SiteMethod(values, site);
+        if (site is not null)
+        {
+            // The transport first: "ext::sh -c …" is refused for what it would do, not for its blanks.
+            if (method == DownloadMethods.Git)
+            {
+                GitTransports.RefuseUnmeant(site, name);
+            }
+
             if (site.IndexOfAny(Blanks) >= 0 || site.Any(char.IsControl))
             {
                 throw values.Error(MessageCodes.InvalidSetting, PackageMetadata.Site, site, "holds blanks or control characters; a site is one URL");
             }
         }
 
-        DownloadMethod method = SiteMethod(values, site);
         string? postProcess = PostProcess(values);
         string? explicitSource = values.Get(PackageMetadata.Source);
         (string dlVersion, string sanitizedVersion) = Version(values, method, explicitSource);

@@ -22,11 +22,12 @@ internal sealed class HashFileUpdater
     private readonly IBuildLog _log;
 
     /// <param name="settings">The build's settings; files no hash file lists are accepted unchecked here.</param>
-    public HashFileUpdater(DownloadSettings settings, DownloadServices services)
+    /// <param name="scratch">This build's scratch space, for the downloads.</param>
+    public HashFileUpdater(DownloadSettings settings, DownloadServices services, ScratchSpace scratch)
     {
         DownloadSettings trusting = settings with { AcceptFilesNotInHashFiles = true };
         _folder = new DownloadFolder(trusting.DownloadDirectory, trusting.ScratchDirectory);
-        _downloader = new PackageDownloader(trusting, services);
+        _downloader = new PackageDownloader(trusting, services, scratch);
         _log = services.Log;
     }
 

@@ -52,6 +52,12 @@ public abstract class PackageTask : BuildrootTask
 
     public string? GoProxy { get; set; }
 
+    /// <summary><c>BuildrootDownloadStallTimeout</c>: seconds a transfer may make no progress; empty for the default (30).</summary>
+    public string? DownloadStallTimeout { get; set; }
+
+    /// <summary><c>BuildrootDownloadTimeout</c>: seconds one attempt at one site may take in all; 0 for no limit, empty for the default (3600).</summary>
+    public string? DownloadTimeout { get; set; }
+
     public string? GitPath { get; set; }
 
     public string? SvnPath { get; set; }
@@ -113,6 +119,7 @@ public abstract class PackageTask : BuildrootTask
             Quiet = Flag("BuildrootDownloadQuiet", Quiet),
             Parallelism = settings.Read(() => ParallelismSetting(Parallelism), DownloadSettings.DefaultParallelism),
             GoProxy = Blank(GoProxy),
+            Limits = settings.Read(() => TransferLimits.Parse(DownloadStallTimeout, DownloadTimeout), TransferLimits.Default),
             Tools = new ToolPaths
             {
                 Git = Tool("Git", GitPath, defaults.Git),

@@ -25,7 +25,8 @@ public sealed class UpdateBuildrootHashes : PackageTask
         }
 
         var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads());
-        var updater = new HashFileUpdater(settings, services);
+        using var scratch = ScratchSpace.Open(settings.ScratchDirectory, log);
+        var updater = new HashFileUpdater(settings, services, scratch);
         int added = 0;
         foreach (PackageSpec package in packages.Where(package => package.Method.Downloads))
         {

@@ -32,6 +32,18 @@ public abstract class VendoringTask : BuildrootTask
     /// <summary>The <c>gzip</c> that compresses the repacked archive (<c>BuildrootGzipPath</c>); default <c>gzip</c> on PATH.</summary>
     public string? GzipPath { get; set; }
 
+    /// <summary>
+    /// <c>BuildrootDownloadStallTimeout</c>: seconds the tool may make no progress before it is
+    /// stopped; empty for the default (30).
+    /// </summary>
+    public string? DownloadStallTimeout { get; set; }
+
+    /// <summary><c>BuildrootDownloadTimeout</c>: seconds vendoring may take in all; 0 for no limit, empty for the default (3600).</summary>
+    public string? DownloadTimeout { get; set; }
+
+    /// <summary>Where the scratch folder goes (<c>BuildrootScratchDir</c>); default a folder under the system's temporary folder.</summary>
+    public string? ScratchDirectory { get; set; }
+
     /// <summary>The vendored archive: <see cref="OutputArchive"/> when set, else <see cref="Archive"/>.</summary>
     [Output]
     public string VendoredArchive { get; private set; } = string.Empty;
@@ -57,7 +69,13 @@ public abstract class VendoringTask : BuildrootTask
             OutputPath = Path.GetFullPath(output),
             DownloadDirectory = downloadDirectory,
             Tools = tools,
+            Limits = settings.Read(() => TransferLimits.Parse(DownloadStallTimeout, DownloadTimeout), TransferLimits.Default),
         });
+        if (!string.IsNullOrWhiteSpace(ScratchDirectory))
+        {
+            request = request with { ScratchRoot = settings.Read(() => SettingValidators.Directory("BuildrootScratchDir", ScratchDirectory, Directory.GetCurrentDirectory(), "leave it unset for a folder under the system's temporary folder"), string.Empty) };
+        }
+
         if (settings.Failed)
         {
             return;

@@ -32,7 +32,9 @@ public sealed class WriteBuildrootLegalInfo : PackageTask
         }
 
         var downloads = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
-        string scratch = Path.Combine(settings.ScratchDirectory, $"legal-info-{Guid.NewGuid():N}");
+        // In this build's scratch space, so that a killed build's leftovers are reclaimed by the next one.
+        using var space = ScratchSpace.Open(settings.ScratchDirectory, log);
+        string scratch = space.CreateFolder("legal-info");
         using var folder = new LegalInfoFolder(OutputDirectory);
         try
         {
@@ -64,11 +66,6 @@ public sealed class WriteBuildrootLegalInfo : PackageTask
         {
             throw new BrdlException(FailureScope.Build, MessageCodes.ReleaseOutputNotWritten, $"Cannot write the legal-info folder {folder.FinalPath}: {e.Message}", e);
         }
-        finally
-        {
-            ScratchCleanup.Delete(scratch);
-        }
-
         log.Message($"Legal info produced in {folder.FinalPath}");
     }
 }

@@ -1,4 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
+using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Vendoring;
@@ -51,6 +52,8 @@ internal sealed class CargoPostProcess : VendoringPostProcess
             .WithArguments("vendor", "--manifest-path", manifest, "--locked", "--respect-source-config", VendorFolder)
             .WithWorkingDirectory(sources.Root)
             .WithEnvironment("CARGO_HOME", cargoHome)
+            .WithEnvironment(NetworkToolSettings.CargoEnvironment(request.Limits))
+            .WithStallLimit(request.Limits.Stall)
             .WithStandardOutputTo(config)
             .WithMissingToolHint("Install cargo (Debian: apt-get install cargo), or set BuildrootCargoPath to its path.");
 

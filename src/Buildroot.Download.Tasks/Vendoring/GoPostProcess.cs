@@ -1,4 +1,5 @@
 using Buildroot.Download.Tasks.Archives;
+using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Vendoring;
@@ -68,6 +69,8 @@ internal sealed class GoPostProcess : VendoringPostProcess
             .WithEnvironment("GOWORK", "off")
             .WithEnvironment("GOPATH", Path.Combine(request.ScratchFolder, "go-path"))
             .WithEnvironment("GOCACHE", Path.Combine(request.ScratchFolder, "go-build-cache"))
+            .WithEnvironment(NetworkToolSettings.GoEnvironment(request.Limits))
+            .WithStallLimit(request.Limits.Stall)
             .WithMissingToolHint("Install go (Debian: apt-get install golang-go), or set BuildrootGoPath to its path.");
 
         await RunLockedAsync(

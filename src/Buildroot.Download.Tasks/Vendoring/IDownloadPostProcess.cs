@@ -39,6 +39,9 @@ internal sealed record PostProcessRequest
 
     public required ToolPaths Tools { get; init; }
 
+    /// <summary>The time limits of the tools' network access (the stall limit; the caller holds the whole to the overall one).</summary>
+    public TransferLimits Limits { get; init; } = TransferLimits.Default;
+
     public required ProcessRunner Runner { get; init; }
 
     public required IBuildLog Log { get; init; }

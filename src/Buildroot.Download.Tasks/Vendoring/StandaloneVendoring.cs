@@ -20,6 +20,12 @@ internal sealed record StandaloneVendoringRequest
     public string? GoProxy { get; init; }
 
     public required ToolPaths Tools { get; init; }
+
+    /// <summary>The time limits of the tool (<c>BuildrootDownloadStallTimeout</c>, <c>BuildrootDownloadTimeout</c>).</summary>
+    public TransferLimits Limits { get; init; } = TransferLimits.Default;
+
+    /// <summary>Where the scratch folder goes (shared with other builds: see <see cref="ScratchSpace"/>).</summary>
+    public string ScratchRoot { get; init; } = Path.Combine(Path.GetTempPath(), "buildroot-vendor-scratch");
 }
 
 /// <summary>
@@ -55,7 +61,10 @@ internal static class StandaloneVendoring
             return false;
         }
 
-        string scratch = Path.Combine(Path.GetTempPath(), $"brdl-vendor-{Guid.NewGuid():N}");
+        using var space = ScratchSpace.Open(request.ScratchRoot, log);
+        string scratch = space.CreateFolder("vendor");
+        using var overall = request.Limits.HasOverallLimit ? new CancellationTokenSource(request.Limits.Overall) : new CancellationTokenSource();
+        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
         try
         {
             string workFolder = Path.Combine(scratch, "post-process");
@@ -72,13 +81,21 @@ internal static class StandaloneVendoring
                     Settings = settings,
                     GoProxy = request.GoProxy,
                     Tools = request.Tools,
+                    Limits = request.Limits,
                     Runner = new ProcessRunner(log),
                     Log = log,
                 },
-                cancellationToken).ConfigureAwait(false);
+                limited.Token).ConfigureAwait(false);
 
             InstallAtomically(workingCopy, request.OutputPath, modeFrom: request.ArchivePath);
             return true;
+        }
+        catch (OperationCanceledException) when (overall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BrdlException(
+                FailureScope.Attempt,
+                MessageCodes.ToolTimedOut,
+                $"Vendoring {request.ArchivePath} did not finish within {TransferLimits.Format(request.Limits.Overall)}; it was stopped. Raise {TransferLimits.OverallProperty} if it needs longer.");
         }
         finally
         {

@@ -12,6 +12,7 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 internal sealed partial class ChildProcess : IDisposable
 {
     private const int SigInt = 2;
+    private const int SigKill = 9;
 
     private readonly Process _process;
     private readonly StringBuilder _transcript = new();
@@ -56,13 +57,42 @@ internal sealed partial class ChildProcess : IDisposable
     /// <summary>Closes the child's standard input (a <c>cat</c> then ends; a build sees no terminal).</summary>
     public void CloseInput() => _process.StandardInput.Close();
 
-    /// <summary>Sends SIGINT, what Ctrl+C in a terminal sends to the foreground process.</summary>
-    public void Interrupt()
+    /// <summary>
+    /// Sends SIGINT, what Ctrl+C in a terminal sends to the foreground process. The process must
+    /// have been started with SIGINT at its default (see <see cref="WithDefaultInterrupt"/>): one
+    /// that inherited it ignored (a test run started as a background job of a script) would not notice.
+    /// </summary>
+    public void Interrupt() => Signal(SigInt, "SIGINT");
+
+    /// <summary>SIGKILL to the process alone (not its children): a build killed without a chance to clean up.</summary>
+    public void KillAbruptly() => Signal(SigKill, "SIGKILL");
+
+    /// <summary>
+    /// Starts <paramref name="startInfo"/>'s program with SIGINT at its default disposition, whatever
+    /// this process has: a disposition of SIG_IGN is inherited through fork and exec (a shell
+    /// starts background jobs so), and a process that starts with SIGINT ignored keeps it so (the
+    /// .NET runtime installs no Ctrl+C handler then). A shell's <c>trap - INT</c> cannot undo an
+    /// ignore inherited at its own start, so a small python3 helper resets it and execs the program
+    /// in its place (same pid).
+    /// </summary>
+    public static ProcessStartInfo WithDefaultInterrupt(ProcessStartInfo startInfo)
     {
-        if (Kill(_process.Id, SigInt) != 0)
+        var wrapped = new ProcessStartInfo("python3") { WorkingDirectory = startInfo.WorkingDirectory };
+        wrapped.ArgumentList.Add("-c");
+        wrapped.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+        wrapped.ArgumentList.Add(startInfo.FileName);
+        foreach (string argument in startInfo.ArgumentList)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
+            wrapped.ArgumentList.Add(argument);
         }
+
+        wrapped.Environment.Clear();
+        foreach ((string name, string? value) in startInfo.Environment)
+        {
+            wrapped.Environment[name] = value;
+        }
+
+        return wrapped;
     }
 
     /// <summary>
@@ -107,6 +137,14 @@ internal sealed partial class ChildProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(int signal, string name)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {name}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -178,7 +178,7 @@ internal sealed class EndToEndProject : IDisposable
     /// <summary><c>dotnet build &lt;file&gt;</c> of another project or solution of this test (a path under the project folder).</summary>
     public async Task<BuildResult> BuildFileAsync(string file, params string[] arguments)
     {
-        using RunningBuild build = StartBuild(arguments, onLine: null, Path.Combine(ProjectDirectory, file));
+        using RunningBuild build = StartBuild(arguments, onLine: null, Path.Combine(ProjectDirectory, file), interruptible: false);
         return await build.WaitAsync(BuildTimeLimit);
     }
 
@@ -187,9 +187,14 @@ internal sealed class EndToEndProject : IDisposable
         BuildAsync([$"-t:{target}", .. arguments]);
 
     /// <summary>Starts <c>dotnet build</c> and returns at once, for tests that act while it runs.</summary>
-    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null) => StartBuild(arguments, onLine, ProjectFile);
+    /// <param name="interruptible">
+    /// For a test that will press Ctrl+C (<see cref="RunningBuild.Interrupt"/>): the build starts with
+    /// SIGINT at its default, not with whatever this test process inherited.
+    /// </param>
+    public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null, bool interruptible = false) =>
+        StartBuild(arguments, onLine, ProjectFile, interruptible);
 
-    private RunningBuild StartBuild(string[] arguments, Action<string>? onLine, string file)
+    private RunningBuild StartBuild(string[] arguments, Action<string>? onLine, string file, bool interruptible = false)
     {
         int number = Interlocked.Increment(ref _builds);
         string binlog = Path.Combine(LogsFolder, $"build-{number}.binlog");
@@ -214,7 +219,7 @@ internal sealed class EndToEndProject : IDisposable
             startInfo.Environment[name] = value;
         }
 
-        var child = ChildProcess.Start(startInfo, onLine);
+        var child = ChildProcess.Start(interruptible ? ChildProcess.WithDefaultInterrupt(startInfo) : startInfo, onLine);
         child.CloseInput();
         return new RunningBuild(child, string.Join(' ', [.. CommandPrefix, "dotnet", .. allArguments]), binlog, _output);
     }
@@ -284,8 +289,11 @@ internal sealed class RunningBuild : IDisposable
 
     public Task Exited => _child.Exited;
 
-    /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c>.</summary>
+    /// <summary>Ctrl+C, as a terminal sends it to <c>dotnet build</c> (started <c>interruptible</c>).</summary>
     public void Interrupt() => _child.Interrupt();
+
+    /// <summary>SIGKILL to <c>dotnet build</c> itself, as an agent out of memory or a hard job cancel does.</summary>
+    public void KillAbruptly() => _child.KillAbruptly();
 
     public async Task<BuildResult> WaitAsync(TimeSpan limit)
     {

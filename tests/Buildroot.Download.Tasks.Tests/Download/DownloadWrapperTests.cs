@@ -299,7 +299,7 @@ public sealed class DownloadWrapperTests : IDisposable
         await DownloadAsync(Zlib(hashFileLines: null), Settings() with { ScratchDirectory = Path.Combine(notAFolder, "scratch") });
 
         (string Code, string Text) error = _log.Errors.ShouldHaveSingleItem();
-        error.Code.ShouldBe(MessageCodes.CannotWriteScratch);
+        error.Code.ShouldBe(MessageCodes.ScratchFolderUnusable);
         error.Text.ShouldContain("BuildrootScratchDir");
         File.Exists(FinalPath).ShouldBeFalse();
     }

@@ -469,6 +469,36 @@ public sealed class PackageSpecFactoryTests
         spec.Source.ShouldBe("foo-1.0.tar.gz");
     }
 
+    [Theory]
+    [InlineData("fd::0", "fd")]
+    [InlineData("ext::sh -c touch% /tmp/pwned", "ext")]
+    [InlineData("ext::/usr/bin/anything", "ext")]
+    [InlineData("testgit::/srv/repo", "testgit")]
+    [InlineData("persistent-https://example.org/foo.git", "persistent-https")]
+    [InlineData("ftp://example.org/foo.git", "ftp")]
+    public void A_git_site_with_a_transport_no_package_means_is_refused(string site, string transport)
+    {
+        BrdlException error = Fails("foo", ("Version", "1.0"), ("Site", site), ("SiteMethod", "git"));
+
+        error.Code.ShouldBe(MessageCodes.GitTransportRefused);
+        error.Scope.ShouldBe(FailureScope.Package);
+        error.Message.ShouldContain($"'{transport}'");
+    }
+
+    [Theory]
+    [InlineData("https://example.org/foo.git")]
+    [InlineData("http://example.org/foo.git")]
+    [InlineData("git://example.org/foo.git")]
+    [InlineData("ssh://git@example.org/foo.git")]
+    [InlineData("git+ssh://git@example.org/foo.git")]
+    [InlineData("git@github.com:user/foo.git")]
+    [InlineData("file:///srv/foo.git")]
+    [InlineData("/srv/foo.git")]
+    public void A_git_site_over_http_https_ssh_git_or_file_is_accepted(string site)
+    {
+        Create("foo", ("Version", "1.0"), ("Site", site), ("SiteMethod", "git")).Site.ShouldBe(site);
+    }
+
     private static PackageSpec Create(string name, params (string Name, string Value)[] metadata) =>
         PackageSpecFactory.Create(name, ToDictionary(metadata), BaseDirectory);
 

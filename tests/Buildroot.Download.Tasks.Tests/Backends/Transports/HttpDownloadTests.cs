@@ -234,12 +234,11 @@ public sealed class HttpDownloadTests : IDisposable
     [Fact]
     public async Task A_server_that_stalls_is_given_up_and_tried_again()
     {
-        using var http = new HttpDownloader(FastSettings with { StallTimeout = TimeSpan.FromMilliseconds(300) });
         _server.Misbehave(ServedPath, Fault.Slow);
-        BackendRequest request = Request(_folder, Site, File, _log);
+        BackendRequest request = Request(_folder, Site, File, _log) with { Limits = StallAfter(TimeSpan.FromMilliseconds(300)) };
         var clock = Stopwatch.StartNew();
 
-        await new WgetBackend(http).FetchAsync(request, CancellationToken.None);
+        await _backend.FetchAsync(request, CancellationToken.None);
 
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1.8), "the stalled try should end at the stall limit, not when the server wakes up");
         System.IO.File.ReadAllBytes(request.OutputPath).ShouldBe(_content);

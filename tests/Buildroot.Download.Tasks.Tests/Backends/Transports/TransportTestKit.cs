@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.TestUtilities;
 
 namespace Buildroot.Download.Tasks.Tests.Backends.Transports;
@@ -7,14 +8,16 @@ namespace Buildroot.Download.Tasks.Tests.Backends.Transports;
 /// <summary>Requests as the wrapper makes them, and reference digests from the coreutils tools.</summary>
 internal static class TransportTestKit
 {
-    /// <summary>Retries and stalls in milliseconds, so the retry tests stay fast.</summary>
+    /// <summary>Retries in milliseconds, so the retry tests stay fast.</summary>
     public static HttpDownloadSettings FastSettings { get; } = new()
     {
         FirstRetryDelay = TimeSpan.FromMilliseconds(10),
         ConnectTimeout = TimeSpan.FromSeconds(5),
-        StallTimeout = TimeSpan.FromSeconds(5),
         EnvironmentVariable = _ => null,
     };
+
+    /// <summary>A stall limit of <paramref name="stall"/> (and an hour in all), for a request's <c>Limits</c>.</summary>
+    public static TransferLimits StallAfter(TimeSpan stall) => new(stall, TimeSpan.FromHours(1));
 
     public static BackendRequest Request(TemporaryFolder folder, string uri, string fileName, RecordingLog log) =>
         TestRequests.Create(folder, uri, fileName, changeset: "1.0", name: "pkg", baseName: "pkg-1.0", log);

@@ -35,7 +35,9 @@ public sealed class WgetToolTests : IDisposable
         RecordedRequest seen = _server.Requests.ShouldHaveSingleItem();
         seen.Header("X-Test").ShouldBe("1");
         seen.UserAgent.ShouldNotBeNull().ShouldStartWith("Wget/");
-        _log.Details.ShouldContain(line => line.StartsWith("wget --passive-ftp -nd -t 3 -O ", StringComparison.Ordinal) && line.Contains("'--header=X-Test: 1' -- http://127.0.0.1:", StringComparison.Ordinal));
+        _log.Details.ShouldContain(line => line.StartsWith("wget --passive-ftp -nd -t 3 --timeout=", StringComparison.Ordinal)
+            && line.Contains(" -O ", StringComparison.Ordinal)
+            && line.Contains("'--header=X-Test: 1' -- http://127.0.0.1:", StringComparison.Ordinal));
     }
 
     [RequiresToolsFact("wget")]

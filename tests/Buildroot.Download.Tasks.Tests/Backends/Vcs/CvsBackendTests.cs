@@ -153,25 +153,22 @@ public sealed class CvsBackendTests : IClassFixture<CvsUpstream>, IDisposable
         _log.Details.ShouldContain(line => line.Contains("checkout -kk -d foo-v1_0 -r v1_0 -P -- foo", StringComparison.Ordinal));
     }
 
-    [RequiresToolsFact("sh", "sleep")]
-    public async Task Checkout_past_the_time_limit_is_stopped()
+    [RequiresToolsFact("cvs")]
+    public async Task A_pserver_that_accepts_and_never_answers_is_given_up_at_the_stall_limit()
     {
-        // A stand-in for a pserver that stalls: a "cvs" that never finishes.
-        string stalledCvs = _folder.WriteFile("stalled-cvs", "#!/bin/sh\nexec sleep 30\n");
-        if (!OperatingSystem.IsWindows())
+        // Buildroot's own limit is "timeout 10m"; the stall limit stops a dead server much sooner.
+        using var server = new SilentTcpServer();
+        BackendRequest request = VcsRequests.Create(_folder, $":pserver:anonymous@127.0.0.1:{server.Port}/cvsroot", "v1_0", _log) with
         {
-            File.SetUnixFileMode(stalledCvs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        BackendRequest request = VcsRequests.Create(_folder, "cvs.example.invalid:/cvsroot", "v1_0", _log) with
-        {
-            Tools = new ToolPaths { Cvs = stalledCvs },
+            Limits = new TransferLimits(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var error = await Should.ThrowAsync<BrdlException>(
-            () => new CvsBackend(TimeSpan.FromMilliseconds(300)).FetchAsync(request, CancellationToken.None));
+        var error = await Should.ThrowAsync<BrdlException>(() => new CvsBackend().FetchAsync(request, CancellationToken.None));
 
-        error.Code.ShouldBe(MessageCodes.ToolTimedOut);
-        CvsBackend.DefaultCheckoutTimeLimit.ShouldBe(TimeSpan.FromMinutes(10));
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15));
+        error.Code.ShouldBe(MessageCodes.ToolStalled, error.Message);
+        error.Scope.ShouldBe(FailureScope.Attempt);
+        server.AcceptedConnections.ShouldBe(1);
     }
 }

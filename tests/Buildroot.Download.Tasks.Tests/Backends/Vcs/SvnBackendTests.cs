@@ -153,7 +153,8 @@ public sealed class SvnBackendTests : IClassFixture<SvnUpstream>, IDisposable
         await new SvnBackend().FetchAsync(loud, CancellationToken.None);
         await new SvnBackend().FetchAsync(quiet, CancellationToken.None);
 
-        _log.Details.ShouldContain(line => line.StartsWith("svn export --ignore-keywords --non-interactive --ignore-externals -- ", StringComparison.Ordinal));
+        _log.Details.ShouldContain(line => line.StartsWith("svn export --ignore-keywords --non-interactive --config-option servers:global:http-timeout=", StringComparison.Ordinal)
+            && line.Contains(" --ignore-externals -- ", StringComparison.Ordinal));
         quietLog.Details.ShouldBeEmpty();
         File.Exists(quiet.OutputPath).ShouldBeTrue();
     }
