@@ -72,4 +72,7 @@ internal static class MessageCodes
     public const string ManifestUnreadable = "BRDL0702";
     public const string ManifestWithoutPackage = "BRDL0703";
     public const string PackageDefinedTwice = "BRDL0704";
+    public const string NeededPackageLeftOut = "BRDL0705";
+    public const string ManifestPackageInvalid = "BRDL0706";
+    public const string UnknownSelectedPackage = "BRDL0707";
 }

@@ -28,7 +28,16 @@ internal sealed record PackageSpec
     /// <summary><c>FOO_SITE_METHOD</c>, lower case: wget, curl, git, svn, hg, bzr, cvs, scp, sftp, file, local.</summary>
     public required string SiteMethod { get; init; }
 
-    /// <summary><c>FOO_SOURCE</c>: the main file's name in the package's download folder.</summary>
+    /// <summary>
+    /// The method as Buildroot writes it in show-info: <c>FOO_SITE_METHOD</c> as given, else the
+    /// site's scheme (<c>https</c>, not our <c>wget</c>); empty without a site.
+    /// </summary>
+    public string BuildrootMethod { get; init; } = string.Empty;
+
+    /// <summary>
+    /// <c>FOO_SOURCE</c>: the main file's name in the package's download folder; empty for a
+    /// package without version and source that only fetches patches or extra downloads.
+    /// </summary>
     public required string Source { get; init; }
 
     /// <summary><c>FOO_EXTRA_DOWNLOADS</c>: bare names (fetched from the site) or full URLs.</summary>

@@ -41,17 +41,25 @@ internal static class PackageSpecFactory
         string method = SiteMethod(values, site);
         string? postProcess = PostProcess(values);
         string? explicitSource = values.Get(PackageMetadata.Source);
-        (string dlVersion, string sanitizedVersion) = Version(values, method, explicitSource);
+        ImmutableArray<string> extraDownloads = DownloadEntries(values, PackageMetadata.ExtraDownloads);
+        ImmutableArray<string> patches = DownloadEntries(values, PackageMetadata.Patch);
 
-        string source = explicitSource ?? $"{rawName}-{sanitizedVersion}{SiteMethods.ArchiveFormatSuffix(method)}{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz";
-        if (explicitSource is null)
-        {
-            values.RequirePlainName(PackageMetadata.Version, source, dlVersion);
-        }
-        else
+        // As in Buildroot, a package without version and source may still fetch patches or extra downloads.
+        bool onlyAdditional = explicitSource is null && values.Get(PackageMetadata.Version) is null
+            && !SiteMethods.IsVersionControl(method) && (extraDownloads.Length > 0 || patches.Length > 0);
+        (string dlVersion, string sanitizedVersion) = onlyAdditional ? (string.Empty, string.Empty) : Version(values, method, explicitSource);
+
+        string source = onlyAdditional
+            ? string.Empty
+            : explicitSource ?? $"{rawName}-{sanitizedVersion}{SiteMethods.ArchiveFormatSuffix(method)}{SiteMethods.PostProcessFormatSuffix(postProcess)}.tar.gz";
+        if (explicitSource is not null)
         {
             values.RefuseOption(PackageMetadata.Source, source);
             values.RequirePlainName(PackageMetadata.Source, source);
+        }
+        else if (!onlyAdditional)
+        {
+            values.RequirePlainName(PackageMetadata.Version, source, dlVersion);
         }
 
         string dlSubdir = values.Get(PackageMetadata.DlSubdir) ?? rawName;
@@ -71,9 +79,10 @@ internal static class PackageSpecFactory
             SanitizedVersion = sanitizedVersion,
             Site = site,
             SiteMethod = method,
+            BuildrootMethod = SiteMethods.BuildrootSpelling(values.Get(PackageMetadata.SiteMethod), site),
             Source = source,
-            ExtraDownloads = DownloadEntries(values, PackageMetadata.ExtraDownloads),
-            Patches = DownloadEntries(values, PackageMetadata.Patch),
+            ExtraDownloads = extraDownloads,
+            Patches = patches,
             DlSubdir = dlSubdir,
             DlOpts = DlOpts(values),
             HashFiles = MetadataValues.SplitList(values.Get(PackageMetadata.HashFiles))
@@ -117,7 +126,7 @@ internal static class PackageSpecFactory
                 MessageCodes.UnknownSiteMethod,
                 PackageMetadata.Site,
                 site,
-                "does not start with a scheme that names a download method (http, https, ftp, ftps, smb, file, scp, sftp, git, svn, hg, bzr, cvs); set SiteMethod");
+                "starts with a scheme that names no download method (http, https, ftp, ftps, smb, file, scp, sftp, git, svn, hg, bzr, cvs); set SiteMethod");
     }
 
     private static string? PostProcess(Values values)

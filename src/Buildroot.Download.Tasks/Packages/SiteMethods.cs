@@ -24,12 +24,18 @@ internal static class SiteMethods
 
     /// <summary>
     /// The method a site's scheme implies, as Buildroot's <c>geturischeme</c> and the dl-wrapper
-    /// decide it; null when the site has no scheme or one no method handles.
+    /// decide it; null when the scheme is one no method handles. A site without a scheme
+    /// (<c>ftp.example.org/pub</c>) is Buildroot's wget's to fetch, which takes it as http.
     /// </summary>
     public static string? FromSite(string site)
     {
         int separator = site.IndexOf("://", StringComparison.Ordinal);
-        if (separator <= 0)
+        if (separator < 0)
+        {
+            return "wget";
+        }
+
+        if (separator == 0)
         {
             return null;
         }
@@ -42,6 +48,22 @@ internal static class SiteMethods
             "scp" or "sftp" or "git" or "svn" or "hg" or "bzr" or "cvs" => site[..separator].ToLowerInvariant(),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The method as Buildroot's show-info spells it: <c>FOO_SITE_METHOD</c> as given, else
+    /// <c>$(call geturischeme,$(FOO_SITE))</c> (<c>https</c>; the whole site when it has no scheme).
+    /// </summary>
+    public static string BuildrootSpelling(string? givenMethod, string? site)
+    {
+        if (givenMethod is not null)
+        {
+            return givenMethod;
+        }
+
+        string unquoted = (site ?? string.Empty).Replace("\"", string.Empty, StringComparison.Ordinal).Trim();
+        int separator = unquoted.IndexOf("://", StringComparison.Ordinal);
+        return separator < 0 ? unquoted : unquoted[..separator];
     }
 
     /// <summary>
