@@ -129,7 +129,7 @@ internal sealed class ManifestTreeReader
         foreach (IGrouping<string, PackageDeclaration> file in _evaluator.Declarations.GroupBy(d => d.File, StringComparer.Ordinal))
         {
             filesWithPackages.Add(file.Key);
-            var fromFile = new List<ManifestPackage>();
+            var outcomes = new List<PackageOutcome>();
             foreach (PackageDeclaration declaration in file)
             {
                 if (definedIn.TryGetValue(declaration.Name, out string? first))
@@ -142,22 +142,35 @@ internal sealed class ManifestTreeReader
                 }
 
                 definedIn[declaration.Name] = declaration.File;
-                PackageOutcome outcome = new PackageOutcome(declaration, new ManifestPackageMapper(_evaluator, declaration).Map(), [.. noticesByFile[declaration.File]]);
-                switch (outcome.Decide(_log))
+                PackageReading reading = new ManifestPackageMapper(_evaluator, declaration).Map();
+                PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]]);
+                outcomes.Add(outcome);
+                if (outcome.LeftOut is { } left)
                 {
-                    case ManifestPackage package:
-                        fromFile.Add(package);
-                        break;
-                    case LeftOutPackage left:
-                        leftOut.Add(left);
-                        break;
-                    case ImmutableArray<string> dependencies:
-                        nothing[declaration.Name] = dependencies;
-                        break;
+                    leftOut.Add(left);
+                }
+                else if (outcome.NothingToDownload is { } dependencies)
+                {
+                    nothing[declaration.Name] = dependencies;
                 }
             }
 
-            packages.AddRange(DropHostTwins(fromFile, twins));
+            List<ManifestPackage> fromFile = [.. outcomes.Select(o => o.Package).OfType<ManifestPackage>()];
+            List<ManifestPackage> kept = [.. DropHostTwins(fromFile, twins)];
+            packages.AddRange(kept);
+            foreach (PackageOutcome outcome in outcomes)
+            {
+                if (outcome.Detail is { } detail)
+                {
+                    _log.Detail(detail);
+                }
+
+                // A host package that shares its target package's download is said about once, with the target package.
+                if (outcome.Warning is { } warning && (outcome.Package is null || kept.Contains(outcome.Package)))
+                {
+                    _log.Warning(warning.Code, warning.Text, warning.Location);
+                }
+            }
         }
 
         foreach (MakeDoubt notice in _evaluator.Notices.Where(n => !filesWithPackages.Contains(n.File)).Distinct())

@@ -3,39 +3,42 @@ using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
+/// <summary>The one warning a package may get.</summary>
+internal sealed record PackageWarning(string Code, string Text, SourceLocation Location);
+
 /// <summary>
-/// What becomes of one declared package: kept (a <see cref="ManifestPackage"/>), left out (a
-/// <see cref="LeftOutPackage"/>), or nothing to download (its dependencies). Says so in at most
-/// one warning, and only when a value that decides the download or the legal information is
-/// concerned.
+/// What becomes of one declared package: exactly one of <see cref="Package"/> (kept),
+/// <see cref="LeftOut"/>, or <see cref="NothingToDownload"/> (its dependencies), with at most one
+/// warning, given only when a value that decides the download or the legal information is concerned.
 /// </summary>
-internal sealed class PackageOutcome(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> fileNotices)
+internal sealed record PackageOutcome(
+    ManifestPackage? Package,
+    LeftOutPackage? LeftOut,
+    ImmutableArray<string>? NothingToDownload,
+    PackageWarning? Warning,
+    string? Detail)
 {
     private const string Advice = "Give the missing variables with BuildrootManifestVariable items, or declare the package as a BuildrootPackage item";
 
-    /// <summary>Returns a <see cref="ManifestPackage"/>, a <see cref="LeftOutPackage"/>, or the dependencies of a package with nothing to download.</summary>
-    public object Decide(IBuildLog log)
+    public static PackageOutcome Decide(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> fileNotices)
     {
         if (reading.IsVirtual)
         {
-            log.Detail($"{declaration.File}: {declaration.Name} is a virtual package: nothing to download.");
-            return reading.Dependencies;
+            return new(null, null, reading.Dependencies, null, $"{declaration.File}: {declaration.Name} is a virtual package: nothing to download.");
         }
 
         if (reading.DownloadUnknown)
         {
             string reason = $"its download cannot be known: {Reasons(reading.Unknown, reading.NotFollowed)}";
-            SourceLocation where = FirstLocation();
-            log.Warning(MessageCodes.ManifestConstructNotUnderstood, $"Package '{declaration.Name}' is left out, {reason}. {Advice}; leaving it out is an error only if the package is needed.", where);
-            return new LeftOutPackage(declaration.Name, MessageCodes.ManifestConstructNotUnderstood, reason, where, reading.Dependencies);
+            SourceLocation where = FirstLocation(declaration, reading, ImmutableArray<MakeDoubt>.Empty);
+            var warning = new PackageWarning(MessageCodes.ManifestConstructNotUnderstood, $"Package '{declaration.Name}' is left out, {reason}. {Advice}; leaving it out is an error only if the package is needed.", where);
+            return new(null, new LeftOutPackage(declaration.Name, warning.Code, reason, where, reading.Dependencies), null, warning, null);
         }
 
-        ImmutableDictionary<string, string> metadata = WithHashFile(reading.Metadata);
+        ImmutableDictionary<string, string> metadata = WithHashFile(declaration, reading.Metadata);
         if (!HasDownloads(metadata))
         {
-            WarnIfDoubtful(log);
-            log.Detail($"{declaration.File}: {declaration.Name} has no source, patch or extra download: nothing to download (as in Buildroot).");
-            return reading.Dependencies;
+            return new(null, null, reading.Dependencies, DoubtWarning(declaration, reading, fileNotices), $"{declaration.File}: {declaration.Name} has no source, patch or extra download: nothing to download (as in Buildroot).");
         }
 
         try
@@ -46,30 +49,29 @@ internal sealed class PackageOutcome(PackageDeclaration declaration, PackageRead
         {
             string reason = $"its values are not valid for a download ({e.Code}: {e.Message})";
             var where = new SourceLocation(declaration.File, declaration.Line);
-            log.Warning(MessageCodes.ManifestPackageInvalid, $"Package '{declaration.Name}' is left out: {reason} Leaving it out is an error only if the package is needed.", where);
-            return new LeftOutPackage(declaration.Name, MessageCodes.ManifestPackageInvalid, reason, where, reading.Dependencies);
+            var warning = new PackageWarning(MessageCodes.ManifestPackageInvalid, $"Package '{declaration.Name}' is left out: {reason} Leaving it out is an error only if the package is needed.", where);
+            return new(null, new LeftOutPackage(declaration.Name, warning.Code, reason, where, reading.Dependencies), null, warning, null);
         }
 
-        WarnIfDoubtful(log);
-        return new ManifestPackage(declaration.Name, metadata, declaration.File, reading.Dependencies);
+        return new(new ManifestPackage(declaration.Name, metadata, declaration.File, reading.Dependencies), null, null, DoubtWarning(declaration, reading, fileNotices), null);
     }
 
     /// <summary>Legal values that cannot be known, a condition around the declaration, a line not followed: said once, the package kept.</summary>
-    private void WarnIfDoubtful(IBuildLog log)
+    private static PackageWarning? DoubtWarning(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> fileNotices)
     {
         ImmutableArray<MakeDoubt> notices = fileNotices.AddRange(declaration.Doubts);
         if (reading.Unknown.IsEmpty && notices.IsEmpty)
         {
-            return;
+            return null;
         }
 
         string unset = reading.Unknown.IsEmpty
             ? string.Empty
             : $" ({string.Join(", ", reading.Unknown.Select(u => u.Variable))} left unset)";
-        log.Warning(
+        return new PackageWarning(
             MessageCodes.ManifestConstructNotUnderstood,
             $"Package '{declaration.Name}' is read, but not everything about it can be known{unset}: {Reasons(reading.Unknown, notices)}. {Advice}.",
-            FirstLocation(notices));
+            FirstLocation(declaration, reading, notices));
     }
 
     /// <summary>Each distinct reason once, with the variables it affects.</summary>
@@ -82,9 +84,9 @@ internal sealed class PackageOutcome(PackageDeclaration declaration, PackageRead
         return string.Join("; ", fromValues.Concat(notices.Distinct().Select(notice => notice.ToString())));
     }
 
-    private SourceLocation FirstLocation(ImmutableArray<MakeDoubt> notices = default)
+    private static SourceLocation FirstLocation(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> notices)
     {
-        MakeDoubt? first = reading.Unknown.SelectMany(value => value.Reasons).Concat(reading.NotFollowed).Concat(notices.IsDefault ? [] : notices).FirstOrDefault();
+        MakeDoubt? first = reading.Unknown.SelectMany(value => value.Reasons).Concat(reading.NotFollowed).Concat(notices).FirstOrDefault();
         return first is null || first.File == PackageInfrastructures.FileName || first.Line <= 0
             ? new SourceLocation(declaration.File, declaration.Line)
             : new SourceLocation(first.File, first.Line);
@@ -97,7 +99,7 @@ internal sealed class PackageOutcome(PackageDeclaration declaration, PackageRead
     /// Buildroot's <c>FOO_HASH_FILE</c>: <c>&lt;dir&gt;/&lt;version&gt;/&lt;name&gt;.hash</c> when it
     /// exists, else <c>&lt;dir&gt;/&lt;name&gt;.hash</c> (which may not exist: no hash file).
     /// </summary>
-    private ImmutableDictionary<string, string> WithHashFile(ImmutableDictionary<string, string> metadata)
+    private static ImmutableDictionary<string, string> WithHashFile(PackageDeclaration declaration, ImmutableDictionary<string, string> metadata)
     {
         string folder = Path.GetDirectoryName(declaration.File)!;
         string rawName = PackageSpec.RawNameOf(declaration.Name);
