@@ -1,7 +1,7 @@
 namespace Buildroot.Download.Tasks.Packages;
 
 /// <summary>The download methods (Buildroot's <c>FOO_SITE_METHOD</c>) and what follows from each.</summary>
-internal static class SiteMethods
+internal static partial class SiteMethods
 {
     /// <summary>Every method Buildroot has a backend for, plus <c>local</c> (a folder used in place).</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
@@ -24,15 +24,16 @@ internal static class SiteMethods
 
     /// <summary>
     /// The method a site's scheme implies, as Buildroot's <c>geturischeme</c> and the dl-wrapper
-    /// decide it; null when the scheme is one no method handles. A site without a scheme
-    /// (<c>ftp.example.org/pub</c>) is Buildroot's wget's to fetch, which takes it as http.
+    /// decide it; null when the scheme is one no method handles. A site without a scheme that
+    /// starts with a host name (<c>ftp.example.org/pub</c>) is wget's to fetch, as in Buildroot
+    /// (wget takes it as http); any other (<c>/srv/foo</c>, <c>git@host:repo</c>) needs a method.
     /// </summary>
     public static string? FromSite(string site)
     {
         int separator = site.IndexOf("://", StringComparison.Ordinal);
         if (separator < 0)
         {
-            return "wget";
+            return HostFirst().IsMatch(site) ? "wget" : null;
         }
 
         if (separator == 0)
@@ -84,4 +85,7 @@ internal static class SiteMethods
         PostProcessNames.Go => "-go2",
         _ => string.Empty,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/|\z)")]
+    private static partial System.Text.RegularExpressions.Regex HostFirst();
 }
