@@ -25,7 +25,7 @@ internal sealed class MakeExpander
     private readonly IMakeContext _context;
     private readonly List<Dictionary<string, string>> _locals = [];
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
-    private List<MakeDoubt> _doubts = [];
+    private readonly List<MakeDoubt> _doubts = [];
     private string _file = string.Empty;
     private int _callDepth;
     private int _depth;
@@ -38,18 +38,26 @@ internal sealed class MakeExpander
     /// <summary>Expands <paramref name="text"/>, written at <paramref name="line"/> of <paramref name="file"/>.</summary>
     public Expansion Expand(string text, string file, int line)
     {
-        List<MakeDoubt> outer = _doubts;
+        if (!text.Contains('$', StringComparison.Ordinal))
+        {
+            return new Expansion(text, ImmutableArray<MakeDoubt>.Empty);
+        }
+
+        // One list for all doubts: an expansion's own are those it added after the mark.
+        int mark = _doubts.Count;
         string outerFile = _file;
-        _doubts = [];
         _file = file;
         try
         {
             string result = ExpandText(text, line);
-            return new Expansion(result, _doubts.Count == 0 ? ImmutableArray<MakeDoubt>.Empty : _doubts.Distinct().ToImmutableArray());
+            ImmutableArray<MakeDoubt> doubts = _doubts.Count == mark
+                ? ImmutableArray<MakeDoubt>.Empty
+                : _doubts.Skip(mark).Distinct().ToImmutableArray();
+            return new Expansion(result, doubts);
         }
         finally
         {
-            _doubts = outer;
+            _doubts.RemoveRange(mark, _doubts.Count - mark);
             _file = outerFile;
         }
     }
@@ -194,13 +202,17 @@ internal sealed class MakeExpander
         }
 
         // $(4) in a call given three arguments is empty, as in make.
-        if (_callDepth > 0 && name.Length > 0 && name.All(char.IsAsciiDigit))
+        if (_callDepth > 0 && IsArgumentNumber(name))
         {
             return string.Empty;
         }
 
         MakeVariable? variable = _context.Lookup(name);
-        _doubts.AddRange(_context.DoubtsAbout(name));
+        if (_context.DoubtsAbout(name) is { IsEmpty: false } unknownName)
+        {
+            _doubts.AddRange(unknownName);
+        }
+
         if (variable is null)
         {
             if (!_context.UndefinedMeansEmpty(name))
@@ -211,7 +223,11 @@ internal sealed class MakeExpander
             return string.Empty;
         }
 
-        _doubts.AddRange(variable.Doubts);
+        if (!variable.Doubts.IsEmpty)
+        {
+            _doubts.AddRange(variable.Doubts);
+        }
+
         return variable.Flavor == MakeFlavor.Simple ? variable.Value : ExpandRecursive(variable, line);
     }
 
@@ -371,6 +387,19 @@ internal sealed class MakeExpander
         }
 
         return string.Join(' ', MakeTextFunctions.Words(patterns).SelectMany(pattern => FileGlob.Match(top, pattern)));
+    }
+
+    private static bool IsArgumentNumber(string name)
+    {
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return name.Length > 0;
     }
 
     private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));

@@ -17,10 +17,27 @@ internal sealed partial class MakefileEvaluator
     }
 
     /// <summary>Where the lines being read stand: skipped if any enclosing branch is, else undecided if any is.</summary>
-    private Branch State =>
-        _conditionals.Any(c => c.State == Branch.Inactive) ? Branch.Inactive
-        : _conditionals.Any(c => c.State == Branch.Undecided) ? Branch.Undecided
-        : Branch.Active;
+    private Branch State
+    {
+        get
+        {
+            Branch state = Branch.Active;
+            foreach (Conditional conditional in _conditionals)
+            {
+                if (conditional.State == Branch.Inactive)
+                {
+                    return Branch.Inactive;
+                }
+
+                if (conditional.State == Branch.Undecided)
+                {
+                    state = Branch.Undecided;
+                }
+            }
+
+            return state;
+        }
+    }
 
     private void OpenConditional(string word, string rest, string file, int line)
     {
@@ -224,7 +241,7 @@ internal sealed partial class MakefileEvaluator
     /// </summary>
     private ImmutableArray<MakeDoubt> ConditionDoubts()
     {
-        if (!_conditionals.Any(c => c.State == Branch.Undecided))
+        if (State != Branch.Undecided)
         {
             return ImmutableArray<MakeDoubt>.Empty;
         }

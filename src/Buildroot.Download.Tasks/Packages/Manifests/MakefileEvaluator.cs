@@ -34,6 +34,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
     private readonly Func<string, bool> _undefinedMeansEmpty;
     private readonly Func<string, string?> _topDirectoryOf;
     private readonly IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> _natives;
+    private readonly Func<string, string?> _readText;
     private string? _topDirectory;
 
     /// <summary>The line being read (of the outermost file, for text an eval reads): where declarations and evals happen.</summary>
@@ -44,12 +45,15 @@ internal sealed partial class MakefileEvaluator : IMakeContext
     /// <param name="undefinedMeansEmpty">Names that are simply empty when undefined; any other undefined reference is a doubt.</param>
     /// <param name="topDirectoryOf">The top folder of the tree a file belongs to (relative includes and wildcards start there).</param>
     /// <param name="natives">Macros computed natively, called with <c>$(call NAME,…)</c>.</param>
+    /// <param name="readText">The text of an included file, or null when it cannot be read (default: read it from disk).</param>
     public MakefileEvaluator(
         IEnumerable<MakeVariable> predefined,
         Func<string, bool> undefinedMeansEmpty,
         Func<string, string?> topDirectoryOf,
-        IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> natives)
+        IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> natives,
+        Func<string, string?>? readText = null)
     {
+        _readText = readText ?? TryReadText;
         _undefinedMeansEmpty = undefinedMeansEmpty;
         _topDirectoryOf = topDirectoryOf;
         _natives = natives;
@@ -163,31 +167,45 @@ internal sealed partial class MakefileEvaluator : IMakeContext
 
             // Trailing blanks stay: make keeps them in values ("FOO = a # note" is "a ").
             string statement = MakeLines.StripComment(physical.Text).TrimStart();
-            if (statement.Trim().Length == 0)
+            if (statement.Length == 0 || string.IsNullOrWhiteSpace(statement))
             {
                 continue;
             }
 
             inRule = false;
-            (string word, string rest) = MakeSyntax.SplitFirstWord(statement.TrimEnd());
-            if (ConditionalWords.Contains(word))
+            ReadOnlySpan<char> trimmed = statement.AsSpan().TrimEnd();
+            int blank = trimmed.IndexOfAny(' ', '\t');
+            ReadOnlySpan<char> first = blank < 0 ? trimmed : trimmed[..blank];
+            if (first is "ifeq" or "ifneq" or "ifdef" or "ifndef" or "else" or "endif" or "define" or "override" or "export")
             {
-                OpenConditional(word, rest, file, number);
+                (string word, string rest) = MakeSyntax.SplitFirstWord(trimmed.ToString());
+                if (ConditionalWords.Contains(word))
+                {
+                    OpenConditional(word, rest, file, number);
+                    continue;
+                }
+
+                if (word == "else")
+                {
+                    Else(rest, file, number);
+                    continue;
+                }
+
+                if (word == "endif")
+                {
+                    EndIf(file, number);
+                    continue;
+                }
+
+                if (word == "define" || rest.StartsWith("define", StringComparison.Ordinal))
+                {
+                    string header = word == "define" ? rest : MakeSyntax.SplitFirstWord(rest).Remainder;
+                    define = new DefineBlock(header, number, Skipped: State == Branch.Inactive);
+                    continue;
+                }
             }
-            else if (word == "else")
-            {
-                Else(rest, file, number);
-            }
-            else if (word == "endif")
-            {
-                EndIf(file, number);
-            }
-            else if (word == "define" || (word is "override" or "export" && rest.StartsWith("define", StringComparison.Ordinal)))
-            {
-                string header = word == "define" ? rest : MakeSyntax.SplitFirstWord(rest).Remainder;
-                define = new DefineBlock(header, number, Skipped: State == Branch.Inactive);
-            }
-            else if (State != Branch.Inactive)
+
+            if (State != Branch.Inactive)
             {
                 inRule = Statement(statement, file, number);
             }
@@ -266,7 +284,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         foreach (string name in MakeTextFunctions.Words(names.Text))
         {
             string path = Path.GetFullPath(name, _topDirectory ?? Path.GetDirectoryName(file)!);
-            string? text = TryReadText(path);
+            string? text = _readText(path);
             if (text is null)
             {
                 if (!optional)
@@ -290,7 +308,8 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         }
     }
 
-    private static string? TryReadText(string path)
+    /// <summary>A file's text, or null when it does not exist or cannot be read.</summary>
+    public static string? TryReadText(string path)
     {
         try
         {

@@ -15,6 +15,7 @@ internal sealed class ManifestTreeReader
 {
     private readonly IBuildLog _log;
     private readonly HashSet<string> _packagePrefixes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _isPackageVariable = new(StringComparer.Ordinal);
     private MakefileEvaluator _evaluator = null!;
     private int _declarationsSeen;
 
@@ -50,15 +51,20 @@ internal sealed class ManifestTreeReader
             _packagePrefixes.Add(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
         }
 
+        // Reading thousands of small files is most of the I/O: done in parallel, before make's sequential reading.
+        var texts = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        Parallel.ForEach(ordered, path => texts[path] = MakefileEvaluator.TryReadText(path));
+
         _evaluator = new MakefileEvaluator(
             Predefined(ordered, variables),
             IsPackageVariable,
             path => path == PackageInfrastructures.FileName ? null : ManifestOrder.TopDirectory(path),
-            PackageInfrastructures.Natives);
+            PackageInfrastructures.Natives,
+            path => texts.TryGetValue(path, out string? text) ? text : MakefileEvaluator.TryReadText(path));
         _evaluator.ReadFile(PackageInfrastructures.FileName, PackageInfrastructures.Text);
         foreach (string path in ordered.Where(path => !_evaluator.HasRead(path)))
         {
-            _evaluator.ReadFile(path, ReadText(path));
+            _evaluator.ReadFile(path, texts[path] ?? ReadText(path));
         }
 
         return Collect();
@@ -101,9 +107,22 @@ internal sealed class ManifestTreeReader
 
         for (; _declarationsSeen < _evaluator.Declarations.Count; _declarationsSeen++)
         {
-            _packagePrefixes.Add(_evaluator.Declarations[_declarationsSeen].TargetPrefix);
+            if (_packagePrefixes.Add(_evaluator.Declarations[_declarationsSeen].TargetPrefix))
+            {
+                _isPackageVariable.Clear();
+            }
         }
 
+        if (_isPackageVariable.TryGetValue(name, out bool known))
+        {
+            return known;
+        }
+
+        return _isPackageVariable[name] = HasPackagePrefix(name);
+    }
+
+    private bool HasPackagePrefix(string name)
+    {
         string rest = name.StartsWith("HOST_", StringComparison.Ordinal) ? name[5..] : name;
         for (int underscore = rest.IndexOf('_', StringComparison.Ordinal); underscore > 0; underscore = rest.IndexOf('_', underscore + 1))
         {

@@ -37,7 +37,39 @@ pkg_source_ext = $(BR_FMT_VERSION_$($(1)_SITE_METHOD))$(BR_FMT_VERSION_$($(1)_DO
 # generic-package (pkg-generic.mk)
 ################################################################################
 
-define inner-generic-package
+# For a target package ($(2) and $(3) are the same prefix) pkg-generic.mk's
+# "ifndef FOO_X / ifdef FOO_X" inheritance blocks cannot apply: the target
+# package gets a lean body with the same outcome; a host package the whole.
+inner-generic-package = $(if $(filter host,$(4)),$(call inner-generic-host-package,$(1),$(2),$(3),$(4)),$(call inner-generic-target-package,$(1),$(2),$(3),$(4)))
+
+define inner-generic-target-package
+$(call __brdl_declare,$(1),$(2),$(3),$(4))
+$(2)_TYPE = $(4)
+$(2)_NAME = $(1)
+$(2)_RAWNAME = $(1)
+$(2)_PKGDIR = $(pkgdir)
+ifdef $(2)_VERSION
+$(2)_DL_VERSION := $$(strip $$($(2)_VERSION))
+endif
+$(2)_VERSION := $$(call sanitize,$$($(2)_DL_VERSION))
+$(2)_BASENAME = $$(if $$($(2)_VERSION),$(1)-$$($(2)_VERSION),$(1))
+$(2)_BASENAME_RAW = $$(if $$($(2)_VERSION),$$($(2)_RAWNAME)-$$($(2)_VERSION),$$($(2)_RAWNAME))
+ifndef $(2)_DL_SUBDIR
+$(2)_DL_SUBDIR = $$($(2)_RAWNAME)
+endif
+ifndef $(2)_SOURCE
+ifdef $(2)_VERSION
+$(2)_SOURCE ?= $$($(2)_BASENAME_RAW)$$(call pkg_source_ext,$(2))
+endif
+endif
+ifndef $(2)_SITE_METHOD
+$(2)_SITE_METHOD = $$(call geturischeme,$$($(2)_SITE))
+endif
+$(2)_LICENSE ?= unknown
+$(2)_REDISTRIBUTE ?= YES
+endef
+
+define inner-generic-host-package
 $(call __brdl_declare,$(1),$(2),$(3),$(4))
 $(2)_TYPE = $(4)
 $(2)_NAME = $(1)
@@ -57,7 +89,6 @@ $(2)_VERSION := $$(call sanitize,$$($(2)_DL_VERSION))
 
 $(2)_BASENAME = $$(if $$($(2)_VERSION),$(1)-$$($(2)_VERSION),$(1))
 $(2)_BASENAME_RAW = $$(if $$($(2)_VERSION),$$($(2)_RAWNAME)-$$($(2)_VERSION),$$($(2)_RAWNAME))
-$(2)_DL_DIR = $$(DL_DIR)/$$($(2)_DL_SUBDIR)
 
 ifndef $(2)_SUBDIR
  ifdef $(3)_SUBDIR
@@ -104,10 +135,6 @@ ifndef $(2)_PATCH
   $(2)_PATCH = $$($(3)_PATCH)
  endif
 endif
-
-$(2)_MAIN_DOWNLOAD = $$(if $$($(2)_SOURCE),$$($(2)_SITE_METHOD)+$$($(2)_SITE)/$$($(2)_SOURCE))
-$(2)_ADDITIONAL_DOWNLOADS = $$(foreach p,$$($(2)_PATCH) $$($(2)_EXTRA_DOWNLOADS),$$(if $$(findstring ://,$$(p)),$$(p),$$($(2)_SITE_METHOD)+$$($(2)_SITE)/$$(p)))
-$(2)_ALL_DOWNLOADS = $$($(2)_MAIN_DOWNLOAD) $$($(2)_ADDITIONAL_DOWNLOADS)
 
 ifndef $(2)_SITE
  ifdef $(3)_SITE
