@@ -88,6 +88,13 @@ internal sealed class MakeExpander
 
         try
         {
+            // Text that is one reference ("$(generic-package)"), as macros calling macros are: no copy of what it gives.
+            if (dollar == 0 && text.Length > 3 && text[1] is '(' or '{'
+                && MakeSyntax.FindClose(text, 2, text[1], text[1] == '(' ? ')' : '}') == text.Length - 1)
+            {
+                return Reference(text[2..^1], line);
+            }
+
             var result = new StringBuilder(text.Length);
             result.Append(text, 0, dollar);
             int i = dollar;
