@@ -299,20 +299,25 @@ host-luarocks-package = $(call inner-luarocks-package,host-$(pkgname),$(call UPP
 # golang-package (pkg-golang.mk) and cargo-package (pkg-cargo.mk): vendored archives
 ################################################################################
 
+# Vendoring brings in dependencies whose licenses the package does not list: both say so.
+define vendored-licenses
+ifndef $(1)_LICENSE
+ ifdef $(2)_LICENSE
+  $(1)_LICENSE = $$($(2)_LICENSE)
+ endif
+endif
+ifneq ($$($(1)_LICENSE),)
+$(1)_LICENSE += , vendored dependencies licenses probably not listed
+endif
+endef
+
 define inner-golang-package
 $(2)_DOWNLOAD_POST_PROCESS = go
 ifneq ($$($(2)_SUBDIR),)
 $(2)_DOWNLOAD_POST_PROCESS_OPTS += -s$$($(2)_SUBDIR)
 endif
 
-ifndef $(2)_LICENSE
- ifdef $(3)_LICENSE
-  $(2)_LICENSE = $$($(3)_LICENSE)
- endif
-endif
-ifneq ($$($(2)_LICENSE),)
-$(2)_LICENSE += , vendored dependencies licenses probably not listed
-endif
+$(call vendored-licenses,$(2),$(3))
 
 $(call inner-generic-package,$(1),$(2),$(3),$(4))
 endef
@@ -326,14 +331,7 @@ ifneq ($$($(2)_SUBDIR),)
 $(2)_DOWNLOAD_POST_PROCESS_OPTS += -m$$($(2)_SUBDIR)/Cargo.toml
 endif
 
-ifndef $(2)_LICENSE
- ifdef $(3)_LICENSE
-  $(2)_LICENSE = $$($(3)_LICENSE)
- endif
-endif
-ifneq ($$($(2)_LICENSE),)
-$(2)_LICENSE += , vendored dependencies licenses probably not listed
-endif
+$(call vendored-licenses,$(2),$(3))
 
 $(call inner-generic-package,$(1),$(2),$(3),$(4))
 endef
