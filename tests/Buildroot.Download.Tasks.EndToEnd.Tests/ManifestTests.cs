@@ -120,5 +120,28 @@ public sealed class ManifestTests(PackedPackage package, ITestOutputHelper outpu
             .Files.ShouldHaveSingleItem().Uris.ShouldBe([new ShowInfoUri("wget", "http://127.0.0.1:1/gnu/hello")]);
     }
 
+    [Fact]
+    public async Task A_tree_with_a_broken_manifest_still_writes_show_info_pointing_at_the_line_and_fails_only_when_the_package_is_needed()
+    {
+        using var project = new EndToEndProject(package, output, "mkbroken");
+        project.WriteFile("package/good/good.mk", $"GOOD_VERSION = 1.0\nGOOD_SITE = {UnreachableSite}\n$(eval $(generic-package))\n");
+        string broken = project.WriteFile("package/broken/broken.mk", "BROKEN_VERSION = 1.0\nBROKEN_SITE = $(BR2_BROKEN_MIRROR)/broken\n$(eval $(generic-package))\n");
+        project.WriteFile("package/skeleton/skeleton.mk", "SKELETON_ADD_TOOLCHAIN_DEPENDENCY = NO\n$(eval $(generic-package))\n");
+        project.WriteFile("package/joe/joe.mk", "JOE_VERSION = 4.6\nJOE_SITE = http://127.0.0.1:1/project/joe-editor/JOE%20sources/joe-$(JOE_VERSION)\nJOE_DEPENDENCIES = broken\n$(eval $(generic-package))\n");
+        project.WriteProject("""<BuildrootManifest Include="package/*/*.mk" />""");
+
+        BuildResult all = await project.RunTargetAsync("BuildrootShowInfo");
+        BuildResult needed = await project.RunTargetAsync("BuildrootShowInfo", "-p:BuildrootPackages=joe");
+
+        all.ShouldSucceed();
+        all.LinesWith("BRDL0701").ShouldContain(line => line.Contains($"{broken}(2): warning BRDL0701", StringComparison.Ordinal));
+        ShowInfo info = ShowInfo.Read(Path.Combine(project.IntermediateFolder, ShowInfo.FileName));
+        info.Packages.Select(p => p.Name).Order(StringComparer.Ordinal).ShouldBe(["good", "joe"]);
+        info.Package("joe").Files.ShouldHaveSingleItem().Uris.ShouldBe([new ShowInfoUri("wget", "http://127.0.0.1:1/project/joe-editor/JOE%20sources/joe-4.6")]);
+        needed.ShouldFailWith("BRDL0705");
+        needed.ErrorCodes.ShouldBe(["BRDL0705"], ignoreOrder: true);
+        needed.LinesWith("BRDL0705").ShouldContain(line => line.Contains($"{broken}(2): error BRDL0705", StringComparison.Ordinal) && line.Contains("'joe' depends on it", StringComparison.Ordinal));
+    }
+
     private static Func<string, string> FullPath(EndToEndProject project) => path => Path.GetFullPath(path, project.ProjectDirectory);
 }

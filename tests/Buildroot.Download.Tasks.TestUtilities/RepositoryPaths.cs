@@ -17,6 +17,9 @@ public static class RepositoryPaths
     /// <summary>The git conformance data from Buildroot's own test suite.</summary>
     public static string GitConformance => Path.Combine(Shared, "conformance", "buildroot-git");
 
+    /// <summary>Buildroot's own package tree with what its show-info says (<c>buildroot-manifests/README.md</c>).</summary>
+    public static string ManifestConformance => Path.Combine(Shared, "conformance", "buildroot-manifests");
+
     public static string TestAssets => Path.Combine(Root, "testassets");
 
     private static string FindRoot()

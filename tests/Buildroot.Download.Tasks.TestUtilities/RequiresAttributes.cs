@@ -30,6 +30,21 @@ public sealed class ConformanceTheoryAttribute : TheoryAttribute
 }
 
 /// <summary>
+/// A fact that needs Buildroot's package tree in <c>../shared/conformance/buildroot-manifests</c>;
+/// skipped, saying why, when it is absent.
+/// </summary>
+public sealed class ManifestConformanceFactAttribute : FactAttribute
+{
+    public ManifestConformanceFactAttribute()
+    {
+        if (!Directory.Exists(RepositoryPaths.ManifestConformance))
+        {
+            Skip = $"The manifest conformance data is absent: expected {RepositoryPaths.ManifestConformance} (the shared folder beside the repository).";
+        }
+    }
+}
+
+/// <summary>
 /// A fact that runs real external tools (svn, hg, sshd, go, …). On a developer machine
 /// without one of them it is skipped, naming what to install; under CI (<c>CI=true</c>),
 /// where <c>.ci/run</c> installs them all, it is never skipped, so a missing tool fails loudly.

@@ -7,6 +7,7 @@ namespace Buildroot.Download.Tasks.Tests;
 internal sealed class RecordingLog : IBuildLog
 {
     private readonly ConcurrentQueue<(string Kind, string? Code, string Text)> _entries = new();
+    private readonly ConcurrentQueue<SourceLocation> _locations = new();
 
     public IReadOnlyList<string> Messages => Of("message");
 
@@ -25,6 +26,21 @@ internal sealed class RecordingLog : IBuildLog
     public void Warning(string code, string text) => _entries.Enqueue(("warning", code, text));
 
     public void Error(string code, string text) => _entries.Enqueue(("error", code, text));
+
+    /// <summary>The file and line each located warning or error pointed at, in order.</summary>
+    public IReadOnlyList<SourceLocation> Locations => _locations.ToArray();
+
+    public void Warning(string code, string text, SourceLocation location)
+    {
+        _locations.Enqueue(location);
+        Warning(code, text);
+    }
+
+    public void Error(string code, string text, SourceLocation location)
+    {
+        _locations.Enqueue(location);
+        Error(code, text);
+    }
 
     private string[] Of(string kind) => _entries.Where(e => e.Kind == kind).Select(e => e.Text).ToArray();
 }

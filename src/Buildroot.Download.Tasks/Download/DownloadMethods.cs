@@ -9,7 +9,7 @@ namespace Buildroot.Download.Tasks.Download;
 /// hash-checked, what its archives are named and which backend runs it. Adding a method is
 /// adding a row here (and writing its backend).
 /// </summary>
-internal static class DownloadMethods
+internal static partial class DownloadMethods
 {
     public static readonly DownloadMethod Wget = Row("wget", ["http", "https"], Kind.PlainFile, siteOptional: true, backend: () => new WgetBackend());
     public static readonly DownloadMethod Git = Row("git", ["git"], Kind.VersionControl, suffix: "-git4", backend: () => new GitBackend());
@@ -57,9 +57,30 @@ internal static class DownloadMethods
 
     /// <summary>
     /// The method a site's scheme implies, as Buildroot decides it when no method is given; null
-    /// when the site has no scheme or one no method handles.
+    /// when the scheme is one no method handles. A site without a scheme that starts with a host
+    /// name (<c>ftp.example.org/pub</c>) is wget's to fetch, as in Buildroot (wget takes it as
+    /// http); any other (<c>/srv/foo</c>, <c>git@host:repo</c>) needs a method.
     /// </summary>
-    public static DownloadMethod? FromSite(string site) => ByScheme.GetValueOrDefault(SchemeOf(site));
+    public static DownloadMethod? FromSite(string site) =>
+        !site.Contains("://", StringComparison.Ordinal) && HostFirst().IsMatch(site)
+            ? Wget
+            : ByScheme.GetValueOrDefault(SchemeOf(site));
+
+    /// <summary>
+    /// The method as Buildroot's show-info spells it: <c>FOO_SITE_METHOD</c> as given, else
+    /// <c>$(call geturischeme,$(FOO_SITE))</c> (<c>https</c>; the whole site when it has no scheme).
+    /// </summary>
+    public static string ShowInfoSpelling(string? givenMethod, string? site)
+    {
+        if (givenMethod is not null)
+        {
+            return givenMethod;
+        }
+
+        string unquoted = (site ?? string.Empty).Replace("\"", string.Empty, StringComparison.Ordinal).Trim();
+        int separator = unquoted.IndexOf("://", StringComparison.Ordinal);
+        return separator < 0 ? unquoted : unquoted[..separator];
+    }
 
     /// <summary>
     /// The method that fetches <paramref name="uri"/> as a plain file: mirrors and full-URL extra
@@ -67,6 +88,9 @@ internal static class DownloadMethods
     /// </summary>
     public static DownloadMethod ForPlainFile(string uri) =>
         FromSite(uri) is { FetchesPlainFiles: true } method ? method : Wget;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/|\z)")]
+    private static partial System.Text.RegularExpressions.Regex HostFirst();
 
     private static DownloadMethod Row(
         string name,

@@ -13,7 +13,10 @@ internal static class DownloadPlanner
     public static ImmutableArray<PlannedFile> Plan(PackageSpec package, DownloadSettings settings)
     {
         var files = ImmutableArray.CreateBuilder<PlannedFile>();
-        files.Add(PlanFile(package, settings, package.Source, package.Site, package.Method, isMainSource: true));
+        if (package.Source.Length > 0)
+        {
+            files.Add(PlanFile(package, settings, package.Source, package.Site, package.Method, isMainSource: true));
+        }
 
         // Buildroot's ALL_DOWNLOADS order: the source, the patches, then the extra downloads.
         foreach (string entry in package.Patches.Concat(package.ExtraDownloads))

@@ -16,4 +16,10 @@ internal interface IBuildLog
     void Warning(string code, string text);
 
     void Error(string code, string text);
+
+    /// <summary>A warning about a line of an input file (a manifest, a hash file), which MSBuild points at.</summary>
+    void Warning(string code, string text, SourceLocation location) => Warning(code, text);
+
+    /// <summary>An error about a line of an input file, which MSBuild points at.</summary>
+    void Error(string code, string text, SourceLocation location) => Error(code, text);
 }

@@ -85,8 +85,11 @@ internal static class MessageCodes
     // 07xx: Buildroot-style .mk manifests.
     public const string ManifestConstructNotUnderstood = "BRDL0701";
     public const string ManifestUnreadable = "BRDL0702";
-    public const string ManifestWithoutPackage = "BRDL0703";
+    public const string ManifestWithoutPackage = "BRDL0703"; // no longer given: a manifest without a package shares its values (qt5.mk)
     public const string PackageDefinedTwice = "BRDL0704";
+    public const string NeededPackageLeftOut = "BRDL0705";
+    public const string ManifestPackageInvalid = "BRDL0706";
+    public const string UnknownSelectedPackage = "BRDL0707";
 
     // 10xx: what release pipelines get: the SBOM, legal-info, hash updates.
     public const string SbomFileWithoutHash = "BRDL1001";

@@ -33,7 +33,16 @@ internal sealed record PackageSpec
     /// <summary>The row of the method table for <see cref="SiteMethod"/>.</summary>
     public DownloadMethod Method => DownloadMethods.Get(SiteMethod);
 
-    /// <summary><c>FOO_SOURCE</c>: the main file's name in the package's download folder.</summary>
+    /// <summary>
+    /// The method as Buildroot writes it in show-info: <c>FOO_SITE_METHOD</c> as given, else the
+    /// site's scheme (<c>https</c>, not our <c>wget</c>); empty without a site.
+    /// </summary>
+    public string BuildrootMethod { get; init; } = string.Empty;
+
+    /// <summary>
+    /// <c>FOO_SOURCE</c>: the main file's name in the package's download folder; empty for a
+    /// package without version and source that only fetches patches or extra downloads.
+    /// </summary>
     public required string Source { get; init; }
 
     /// <summary><c>FOO_EXTRA_DOWNLOADS</c>: bare names (fetched from the site) or full URLs.</summary>

@@ -54,17 +54,25 @@ internal static class PackageSpecFactory
 
         string? postProcess = PostProcess(values);
         string? explicitSource = values.Get(PackageMetadata.Source);
-        (string dlVersion, string sanitizedVersion) = Version(values, method, explicitSource);
+        ImmutableArray<string> extraDownloads = DownloadEntries(values, PackageMetadata.ExtraDownloads);
+        ImmutableArray<string> patches = DownloadEntries(values, PackageMetadata.Patch);
 
-        string source = explicitSource ?? $"{rawName}-{sanitizedVersion}{method.ArchiveSuffix}{PostProcessNames.FormatSuffix(postProcess)}.tar.gz";
-        if (explicitSource is null)
-        {
-            values.RequirePlainName(PackageMetadata.Version, source, dlVersion);
-        }
-        else
+        // As in Buildroot, a package without version and source may still fetch patches or extra downloads.
+        bool onlyAdditional = explicitSource is null && values.Get(PackageMetadata.Version) is null
+            && !method.IsVersionControl && (extraDownloads.Length > 0 || patches.Length > 0);
+        (string dlVersion, string sanitizedVersion) = onlyAdditional ? (string.Empty, string.Empty) : Version(values, method, explicitSource);
+
+        string source = onlyAdditional
+            ? string.Empty
+            : explicitSource ?? $"{rawName}-{sanitizedVersion}{method.ArchiveSuffix}{PostProcessNames.FormatSuffix(postProcess)}.tar.gz";
+        if (explicitSource is not null)
         {
             values.RefuseOption(PackageMetadata.Source, source);
             values.RequirePlainName(PackageMetadata.Source, source);
+        }
+        else if (!onlyAdditional)
+        {
+            values.RequirePlainName(PackageMetadata.Version, source, dlVersion);
         }
 
         string dlSubdir = values.Get(PackageMetadata.DlSubdir) ?? rawName;
@@ -85,9 +93,10 @@ internal static class PackageSpecFactory
             SanitizedVersion = sanitizedVersion,
             Site = site,
             SiteMethod = method.Name,
+            BuildrootMethod = DownloadMethods.ShowInfoSpelling(values.Get(PackageMetadata.SiteMethod), site),
             Source = source,
-            ExtraDownloads = DownloadEntries(values, PackageMetadata.ExtraDownloads),
-            Patches = DownloadEntries(values, PackageMetadata.Patch),
+            ExtraDownloads = extraDownloads,
+            Patches = patches,
             DlSubdir = dlSubdir,
             DlOpts = DlOpts(values),
             HashFiles = MetadataValues.SplitList(values.Get(PackageMetadata.HashFiles))
@@ -130,7 +139,7 @@ internal static class PackageSpecFactory
                 MessageCodes.UnknownSiteMethod,
                 PackageMetadata.Site,
                 site,
-                $"does not start with a scheme that names a download method ({DownloadMethods.Schemes}); set SiteMethod");
+                $"starts with a scheme that names no download method ({DownloadMethods.Schemes}); set SiteMethod");
     }
 
     private static string? PostProcess(Values values)

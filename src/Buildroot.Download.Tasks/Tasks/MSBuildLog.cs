@@ -29,6 +29,12 @@ internal sealed class MSBuildLog : IBuildLog
     public void Error(string code, string text) =>
         Write(() => _log.LogError(null, code, null, null, 0, 0, 0, 0, Clean(text)));
 
+    public void Warning(string code, string text, SourceLocation location) =>
+        Write(() => _log.LogWarning(null, code, null, location.File, location.Line, 0, 0, 0, Clean(text)));
+
+    public void Error(string code, string text, SourceLocation location) =>
+        Write(() => _log.LogError(null, code, null, location.File, location.Line, 0, 0, 0, Clean(text)));
+
     // MSBuild reads "{0}" in a message as a format item only when arguments are passed; none are.
     private static string Clean(string text) => SecretRedactor.Redact(text);
 

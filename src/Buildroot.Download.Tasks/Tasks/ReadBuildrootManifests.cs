@@ -1,5 +1,4 @@
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
 using Buildroot.Download.Tasks.Packages.Manifests;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -8,11 +7,13 @@ using Task = System.Threading.Tasks.Task;
 namespace Buildroot.Download.Tasks;
 
 /// <summary>
-/// Reads Buildroot package manifests (<c>&lt;dir&gt;/&lt;name&gt;.mk</c>) into package items with
-/// the metadata of <c>BuildrootPackage</c> (HashFiles as absolute paths, found as Buildroot
-/// finds them) plus <c>DefiningManifest</c>. Each package is validated here, so a bad manifest
-/// fails with its file named. Constructs the reader cannot know for sure are warnings
-/// (<c>BRDL0701</c>) naming file and line; a package whose download depends on them is skipped.
+/// Reads Buildroot package manifests (<c>&lt;dir&gt;/&lt;name&gt;.mk</c>: a whole Buildroot tree, a
+/// BR2_EXTERNAL tree, or a few files) as Buildroot reads them, into package items with the
+/// metadata of <c>BuildrootPackage</c> (HashFiles as absolute paths, found as Buildroot finds
+/// them) plus <c>DefiningManifest</c> and <c>Dependencies</c>. Every value arrives exactly as
+/// written. A package whose download cannot be known is left out with one warning (<c>BRDL0701</c>,
+/// <c>BRDL0706</c>) naming file and line; it is an error (<c>BRDL0705</c>) only when the package is
+/// needed: selected in <see cref="SelectedPackages"/>, or a dependency of one.
 /// </summary>
 public sealed class ReadBuildrootManifests : BuildrootTask
 {
@@ -24,6 +25,9 @@ public sealed class ReadBuildrootManifests : BuildrootTask
     /// <c>BR2_GNU_MIRROR</c>: Include is the name, metadata <c>Value</c> the value.
     /// </summary>
     public ITaskItem[] Variables { get; set; } = [];
+
+    /// <summary>The packages the build needs (with their dependencies); empty: every package the manifests declare.</summary>
+    public string[] SelectedPackages { get; set; } = [];
 
     /// <summary>One item per package: Include is the package name.</summary>
     [Output]
@@ -37,76 +41,28 @@ public sealed class ReadBuildrootManifests : BuildrootTask
             variables[variable.ItemSpec.Trim()] = variable.GetMetadata("Value");
         }
 
-        var definedIn = new Dictionary<string, string>(StringComparer.Ordinal);
-        var manifestsRead = new HashSet<string>(StringComparer.Ordinal);
-        var packages = new List<ITaskItem>();
-        foreach (ITaskItem manifest in Manifests)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string path = Path.GetFullPath(manifest.ItemSpec, ProjectDirectoryOf(manifest));
-            if (!manifestsRead.Add(path))
-            {
-                continue; // the same file matched by two globs
-            }
-
-            foreach (ManifestPackage package in Read(path, variables, log))
-            {
-                if (definedIn.TryGetValue(package.Name, out string? first))
-                {
-                    log.Error(MessageCodes.PackageDefinedTwice, $"{path}: package '{package.Name}' is already defined by {first}; a package comes from one manifest only.");
-                    continue;
-                }
-
-                definedIn[package.Name] = path;
-                if (IsValid(package, path, log))
-                {
-                    packages.Add(ToItem(package));
-                }
-            }
-        }
-
-        Packages = packages.ToArray();
+        string[] paths = Manifests.Select(manifest => Path.GetFullPath(manifest.ItemSpec, ProjectDirectoryOf(manifest))).ToArray();
+        ManifestTree tree = ManifestTreeReader.Read(paths, variables, log);
+        string[] selected = SelectedPackages.Select(name => name.Trim()).Where(name => name.Length > 0).ToArray();
+        Packages = PackageSelection.Needed(tree, selected, log).Select(ToItem).ToArray();
         return Task.CompletedTask;
     }
 
-    private static IEnumerable<ManifestPackage> Read(string path, IReadOnlyDictionary<string, string> variables, IBuildLog log)
-    {
-        try
-        {
-            return ManifestReader.Read(path, variables, log);
-        }
-        catch (BrdlException e)
-        {
-            log.Error(e.Code, e.Message);
-            return [];
-        }
-    }
-
-    /// <summary>Applies the checks a BuildrootPackage item gets, so that errors name the manifest.</summary>
-    private static bool IsValid(ManifestPackage package, string path, IBuildLog log)
-    {
-        try
-        {
-            PackageSpecFactory.Create(package.Name, package.Metadata, Path.GetDirectoryName(path)!);
-            return true;
-        }
-        catch (BrdlException e)
-        {
-            log.Error(e.Code, $"{path}: {e.Message}");
-            return false;
-        }
-    }
-
+    /// <summary>
+    /// MSBuild unescapes item metadata each time a task reads it, so every value is escaped here:
+    /// a site's <c>%20</c>, a <c>;</c> or a <c>$</c> reach the next task exactly as the manifest wrote them.
+    /// </summary>
     private static TaskItem ToItem(ManifestPackage package)
     {
         var item = new TaskItem(package.Name);
+        ITaskItem2 literal = item;
         foreach ((string name, string value) in package.Metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            item.SetMetadata(name, value);
+            literal.SetMetadataValueLiteral(name, value);
         }
 
-        item.SetMetadata("DefiningManifest", package.DefiningManifest);
+        literal.SetMetadataValueLiteral("DefiningManifest", package.DefiningManifest);
+        literal.SetMetadataValueLiteral("Dependencies", string.Join(';', package.Dependencies));
         return item;
     }
-
 }

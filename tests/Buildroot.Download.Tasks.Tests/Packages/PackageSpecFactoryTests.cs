@@ -81,6 +81,14 @@ public sealed class PackageSpecFactoryTests
         spec.SiteMethod.ShouldBe("wget");
     }
 
+    [Fact]
+    public void A_site_without_a_scheme_that_starts_with_a_host_is_wgets_as_in_Buildroot()
+    {
+        PackageSpec spec = Create("libutempter", ("Version", "1.2.1"), ("Site", "ftp.altlinux.org/pub/people/ldv/utempter"));
+
+        (spec.SiteMethod, spec.BuildrootMethod).ShouldBe(("wget", "ftp.altlinux.org/pub/people/ldv/utempter"));
+    }
+
     [Theory]
     [InlineData("git@github.com:user/foo.git")]
     [InlineData("rsync://example.org/foo")]

@@ -22,38 +22,96 @@ public sealed class ReadBuildrootManifestsTests : IDisposable
         ReadBuildrootManifests task = Task(zlib, tool);
 
         task.Execute().ShouldBeTrue(_engine.Transcript);
-        task.Packages.Select(p => p.ItemSpec).ShouldBe(["zlib", "host-tool"]);
-        ITaskItem package = task.Packages[0];
+        task.Packages.Select(p => p.ItemSpec).ShouldBe(["host-tool", "zlib"], ignoreOrder: true);
+        ITaskItem package = task.Packages.Single(p => p.ItemSpec == "zlib");
         package.GetMetadata("Version").ShouldBe("1.3.1");
         package.GetMetadata("Source").ShouldBe("zlib-1.3.1.tar.xz");
         package.GetMetadata("Site").ShouldBe("https://zlib.net");
         package.GetMetadata("License").ShouldBe("Zlib");
         package.GetMetadata("HashFiles").ShouldBe(hash);
         package.GetMetadata("DefiningManifest").ShouldBe(zlib);
-        task.Packages[1].GetMetadata("SiteMethod").ShouldBe("git");
-        task.Packages[1].GetMetadata("HashFiles").ShouldBeEmpty("tool.hash is not there: the package has no hash file (a warning), rather than one that cannot be read (an error)");
+        task.Packages.Single(p => p.ItemSpec == "host-tool").GetMetadata("SiteMethod").ShouldBe("git");
+        task.Packages.Single(p => p.ItemSpec == "host-tool").GetMetadata("HashFiles").ShouldBeEmpty("tool.hash is not there: the package has no hash file (a warning), rather than one that cannot be read (an error)");
     }
 
     [Fact]
-    public void A_manifest_with_an_invalid_value_fails_naming_the_file_while_the_others_are_read()
+    public void A_manifest_with_an_invalid_value_is_left_out_with_a_warning_naming_the_file_while_the_others_are_read()
     {
         string good = _folder.WriteFile("packages/good/good.mk", "GOOD_VERSION = 1\nGOOD_SITE = https://example.org\n$(eval $(generic-package))\n");
-        string bad = _folder.WriteFile("packages/bad/bad.mk", "BAD_VERSION = 1\nBAD_SITE = https://example.org\nBAD_SITE_METHOD = rsync\n$(eval $(generic-package))\n");
+        string bad = _folder.WriteFile("packages/bad/bad.mk", "BAD_VERSION = 1\nBAD_SITE = https://example.org\nBAD_SITE_METHOD = git\nBAD_GIT_LFS = YES\nBAD_SITE_METHOD = wget\n$(eval $(generic-package))\n");
 
         ReadBuildrootManifests task = Task(bad, good);
 
-        task.Execute().ShouldBeFalse();
-        BuildErrorEventArgs error = _engine.Errors.ShouldHaveSingleItem();
-        error.Code.ShouldBe(MessageCodes.UnknownSiteMethod);
-        error.Message!.ShouldStartWith($"{bad}: Package 'bad': SiteMethod 'rsync'");
+        task.Execute().ShouldBeTrue(_engine.Transcript);
+        BuildWarningEventArgs warning = _engine.Warnings.ShouldHaveSingleItem();
+        warning.Code.ShouldBe(MessageCodes.ManifestPackageInvalid);
+        (warning.File, warning.LineNumber).ShouldBe((bad, 6));
+        warning.Message!.ShouldContain("Package 'bad' is left out");
         task.Packages.Select(p => p.ItemSpec).ShouldBe(["good"]);
+    }
+
+    [Fact]
+    public void A_package_left_out_is_an_error_only_when_it_is_needed()
+    {
+        string app = _folder.WriteFile("package/app/app.mk", "APP_VERSION = 1\nAPP_SITE = https://example.org\nAPP_DEPENDENCIES = libbar\n$(eval $(generic-package))\n");
+        string libbar = _folder.WriteFile("package/libbar/libbar.mk", "LIBBAR_VERSION = $(BR2_LIBBAR_VERSION)\nLIBBAR_SITE = https://example.org\n$(eval $(generic-package))\n");
+        string other = _folder.WriteFile("package/other/other.mk", "OTHER_VERSION = 2\nOTHER_SITE = https://example.org\n$(eval $(generic-package))\n");
+
+        ReadBuildrootManifests all = Task(app, libbar, other);
+        all.Execute().ShouldBeTrue(_engine.Transcript);
+        all.Packages.Select(p => p.ItemSpec).ShouldBe(["app", "other"]);
+        _engine.WarningCodes.ShouldBe([MessageCodes.ManifestConstructNotUnderstood]);
+
+        var engine = new RecordingBuildEngine();
+        ReadBuildrootManifests onlyOther = Task(app, libbar, other);
+        onlyOther.BuildEngine = engine;
+        onlyOther.SelectedPackages = ["other"];
+        onlyOther.Execute().ShouldBeTrue(engine.Transcript);
+        onlyOther.Packages.Select(p => p.ItemSpec).ShouldBe(["other"]);
+
+        engine = new RecordingBuildEngine();
+        ReadBuildrootManifests needsLibbar = Task(app, libbar, other);
+        needsLibbar.BuildEngine = engine;
+        needsLibbar.SelectedPackages = ["app"];
+        needsLibbar.Execute().ShouldBeFalse();
+        BuildErrorEventArgs error = engine.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(MessageCodes.NeededPackageLeftOut);
+        (error.File, error.LineNumber).ShouldBe((libbar, 1));
+        error.Message!.ShouldContain("Package 'libbar' is needed, as 'app' depends on it");
+        error.Message!.ShouldContain("$(BR2_LIBBAR_VERSION) is not defined");
+    }
+
+    [Fact]
+    public void Selecting_a_package_no_manifest_declares_is_an_error()
+    {
+        string app = _folder.WriteFile("package/app/app.mk", "APP_VERSION = 1\nAPP_SITE = https://example.org\n$(eval $(generic-package))\n");
+
+        ReadBuildrootManifests task = Task(app);
+        task.SelectedPackages = ["ap"];
+
+        task.Execute().ShouldBeFalse();
+        _engine.ErrorCodes.ShouldBe([MessageCodes.UnknownSelectedPackage]);
+    }
+
+    [Fact]
+    public void Metadata_reach_the_next_task_exactly_as_the_manifest_wrote_them()
+    {
+        string joe = _folder.WriteFile("package/joe/joe.mk", "JOE_VERSION = 4.6\nJOE_SITE = http://downloads.sourceforge.net/project/joe-editor/JOE%20sources/joe-$(JOE_VERSION)\nJOE_SOURCE = joe$$it;100%@'*?.tar.gz\n$(eval $(generic-package))\n");
+
+        ReadBuildrootManifests task = Task(joe);
+        task.Execute().ShouldBeTrue(_engine.Transcript);
+
+        // MSBuild hands a task's output items to the next task, which reads them unescaped.
+        ITaskItem item = task.Packages.ShouldHaveSingleItem();
+        item.GetMetadata("Site").ShouldBe("http://downloads.sourceforge.net/project/joe-editor/JOE%20sources/joe-4.6");
+        item.GetMetadata("Source").ShouldBe("joe$it;100%@'*?.tar.gz");
     }
 
     [Fact]
     public void A_package_defined_by_two_manifests_is_an_error()
     {
-        string first = _folder.WriteFile("a/foo/foo.mk", "FOO_VERSION = 1\n$(eval $(generic-package))\n");
-        string second = _folder.WriteFile("b/foo/foo.mk", "FOO_VERSION = 2\n$(eval $(generic-package))\n");
+        string first = _folder.WriteFile("a/foo/foo.mk", "FOO_VERSION = 1\nFOO_SITE = https://example.org\n$(eval $(generic-package))\n");
+        string second = _folder.WriteFile("b/foo/foo.mk", "FOO_VERSION = 2\nFOO_SITE = https://example.org\n$(eval $(generic-package))\n");
 
         ReadBuildrootManifests task = Task(first, second, first);
 
@@ -62,7 +120,7 @@ public sealed class ReadBuildrootManifestsTests : IDisposable
         error.Code.ShouldBe(MessageCodes.PackageDefinedTwice);
         error.Message!.ShouldContain(first);
         error.Message!.ShouldContain(second);
-        task.Packages.ShouldHaveSingleItem().GetMetadata("Version").ShouldBe("1");
+        task.Packages.ShouldHaveSingleItem().GetMetadata("DefiningManifest").ShouldBe(first);
     }
 
     [Fact]
@@ -77,11 +135,11 @@ public sealed class ReadBuildrootManifestsTests : IDisposable
         task.Variables = [mirror];
 
         task.Execute().ShouldBeTrue(_engine.Transcript);
-        task.Packages[0].GetMetadata("Site").ShouldBe("https://ftpmirror.gnu.org/make");
-        task.Packages[1].GetMetadata("Site").ShouldBeEmpty();
+        task.Packages.ShouldHaveSingleItem().GetMetadata("Site").ShouldBe("https://ftpmirror.gnu.org/make");
         BuildWarningEventArgs warning = _engine.Warnings.ShouldHaveSingleItem();
         warning.Code.ShouldBe(MessageCodes.ManifestConstructNotUnderstood);
-        warning.Message!.ShouldStartWith($"{sed}:2: $(BR2_KERNEL_MIRROR) is not defined in sed.mk");
+        (warning.File, warning.LineNumber).ShouldBe((sed, 2));
+        warning.Message!.ShouldContain($"{sed}:2: $(BR2_KERNEL_MIRROR) is not defined");
     }
 
     [Fact]

@@ -4,11 +4,12 @@ using System.Text;
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
 /// <summary>
-/// Expands <c>$(VAR)</c>, <c>${VAR}</c>, <c>$X</c>, substitution references and the text
-/// functions package manifests use (<c>$(call github,…)</c>, <c>$(subst …)</c>, <c>$(if …)</c>,
-/// <c>$(foreach …)</c>, …) the way GNU make does. Whatever it cannot know (a variable the file
-/// does not define, <c>$(shell …)</c>, a variable set under an undecidable condition) does not
-/// stop it: the result carries the reason as a doubt, so the caller can refuse the value.
+/// Expands <c>$(VAR)</c>, <c>${VAR}</c>, <c>$X</c>, substitution references and the functions
+/// package manifests use (<c>$(call github,…)</c>, <c>$(subst …)</c>, <c>$(if …)</c>,
+/// <c>$(foreach …)</c>, <c>$(eval …)</c>, <c>$(wildcard …)</c>, …) the way GNU make does. Whatever
+/// it cannot know (a variable nothing defines, <c>$(shell …)</c>, a variable set under an
+/// undecidable condition) does not stop it: the result carries the reason as a doubt, naming the
+/// file and line of the reference, so the caller can refuse the value.
 /// </summary>
 internal sealed class MakeExpander
 {
@@ -17,54 +18,63 @@ internal sealed class MakeExpander
     /// <summary>Functions whose result depends on the machine, the build or side effects.</summary>
     private static readonly HashSet<string> NotEvaluated = new(StringComparer.Ordinal)
     {
-        "shell", "wildcard", "eval", "error", "warning", "info", "origin", "flavor", "abspath",
+        "shell", "error", "warning", "info", "origin", "flavor", "abspath",
         "realpath", "file", "value", "guile", "let", "intcmp",
     };
 
-    private readonly Func<string, MakeVariable?> _lookup;
-    private readonly Func<string, bool> _undefinedMeansEmpty;
-    private readonly string _file;
+    private readonly IMakeContext _context;
     private readonly List<Dictionary<string, string>> _locals = [];
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
-    private List<MakeDoubt> _doubts = [];
+    private readonly List<MakeDoubt> _doubts = [];
+    private string _file = string.Empty;
     private int _callDepth;
     private int _depth;
 
-    /// <param name="lookup">The variables defined so far.</param>
-    /// <param name="undefinedMeansEmpty">Names that are simply empty when undefined (the package's own variables); any other undefined name is a doubt.</param>
-    /// <param name="file">The makefile, to name in doubts.</param>
-    public MakeExpander(Func<string, MakeVariable?> lookup, Func<string, bool> undefinedMeansEmpty, string file)
+    public MakeExpander(IMakeContext context)
     {
-        _lookup = lookup;
-        _undefinedMeansEmpty = undefinedMeansEmpty;
-        _file = file;
+        _context = context;
     }
 
-    /// <summary>Expands <paramref name="text"/>, written at <paramref name="line"/> of the file.</summary>
-    public Expansion Expand(string text, int line)
+    /// <summary>Expands <paramref name="text"/>, written at <paramref name="line"/> of <paramref name="file"/>.</summary>
+    public Expansion Expand(string text, string file, int line)
     {
-        List<MakeDoubt> outer = _doubts;
-        _doubts = [];
+        if (!text.Contains('$', StringComparison.Ordinal))
+        {
+            return new Expansion(text, ImmutableArray<MakeDoubt>.Empty);
+        }
+
+        // One list for all doubts: an expansion's own are those it added after the mark.
+        int mark = _doubts.Count;
+        string outerFile = _file;
+        _file = file;
         try
         {
             string result = ExpandText(text, line);
-            return new Expansion(result, _doubts.Distinct().ToImmutableArray());
+            ImmutableArray<MakeDoubt> doubts = _doubts.Count == mark
+                ? ImmutableArray<MakeDoubt>.Empty
+                : _doubts.Skip(mark).Distinct().ToImmutableArray();
+            return new Expansion(result, doubts);
         }
         finally
         {
-            _doubts = outer;
+            _doubts.RemoveRange(mark, _doubts.Count - mark);
+            _file = outerFile;
         }
     }
 
-    /// <summary>The makefile being read.</summary>
-    public string FileName => _file;
-
-    /// <summary>The value of a variable as a reference to it would give.</summary>
-    public Expansion ValueOf(string name, int line) => Expand($"$({name})", line);
+    /// <summary>The value of a variable as a reference to it would give, doubts naming where it was set.</summary>
+    public Expansion ValueOf(string name)
+    {
+        MakeVariable? variable = _context.Lookup(name);
+        return variable is null
+            ? Expand($"$({name})", string.Empty, 0)
+            : Expand($"$({name})", variable.Origin.File, variable.Origin.Line);
+    }
 
     private string ExpandText(string text, int line)
     {
-        if (!text.Contains('$', StringComparison.Ordinal))
+        int dollar = text.IndexOf('$', StringComparison.Ordinal);
+        if (dollar < 0)
         {
             return text;
         }
@@ -78,18 +88,30 @@ internal sealed class MakeExpander
 
         try
         {
+            // Text that is one reference ("$(generic-package)"), as macros calling macros are: no copy of what it gives.
+            if (dollar == 0 && text.Length > 3 && text[1] is '(' or '{'
+                && MakeSyntax.FindClose(text, 2, text[1], text[1] == '(' ? ')' : '}') == text.Length - 1)
+            {
+                return Reference(text[2..^1], line);
+            }
+
             var result = new StringBuilder(text.Length);
-            int i = 0;
+            result.Append(text, 0, dollar);
+            int i = dollar;
             while (i < text.Length)
             {
                 char c = text[i];
-                if (c != '$' || i + 1 >= text.Length)
+                if (c != '$')
                 {
-                    if (c != '$')
-                    {
-                        result.Append(c);
-                    }
+                    int nextDollar = text.IndexOf('$', i);
+                    int end = nextDollar < 0 ? text.Length : nextDollar;
+                    result.Append(text, i, end - i);
+                    i = end;
+                    continue;
+                }
 
+                if (i + 1 >= text.Length)
+                {
                     i++;
                     continue;
                 }
@@ -152,6 +174,11 @@ internal sealed class MakeExpander
                     return Foreach(MakeSyntax.SplitArguments(argumentText, 3), line);
                 case "call":
                     return Call(MakeSyntax.SplitArguments(argumentText, int.MaxValue).Select(arg => ExpandText(arg, line)).ToList(), line);
+                case "eval":
+                    _context.Eval(ExpandText(argumentText, line));
+                    return string.Empty;
+                case "wildcard":
+                    return Wildcard(ExpandText(argumentText, line), line);
                 case var _ when NotEvaluated.Contains(function):
                     Doubt(line, $"$({function} …) is not evaluated by this reader");
                     return string.Empty;
@@ -182,23 +209,32 @@ internal sealed class MakeExpander
         }
 
         // $(4) in a call given three arguments is empty, as in make.
-        if (_callDepth > 0 && name.All(char.IsAsciiDigit))
+        if (_callDepth > 0 && IsArgumentNumber(name))
         {
             return string.Empty;
         }
 
-        MakeVariable? variable = _lookup(name);
+        MakeVariable? variable = _context.Lookup(name);
+        if (_context.DoubtsAbout(name) is { IsEmpty: false } unknownName)
+        {
+            _doubts.AddRange(unknownName);
+        }
+
         if (variable is null)
         {
-            if (!_undefinedMeansEmpty(name))
+            if (!_context.UndefinedMeansEmpty(name))
             {
-                Doubt(line, $"$({name}) is not defined in {Path.GetFileName(_file)}");
+                Doubt(line, $"$({name}) is not defined");
             }
 
             return string.Empty;
         }
 
-        _doubts.AddRange(variable.Doubts);
+        if (!variable.Doubts.IsEmpty)
+        {
+            _doubts.AddRange(variable.Doubts);
+        }
+
         return variable.Flavor == MakeFlavor.Simple ? variable.Value : ExpandRecursive(variable, line);
     }
 
@@ -210,14 +246,31 @@ internal sealed class MakeExpander
             return string.Empty;
         }
 
+        string outerFile = _file;
         try
         {
-            return string.Join(' ', variable.Parts
-                .Where(part => part.Text.Length > 0)
-                .Select(part => ExpandText(part.Text, part.Line)));
+            if (variable.Parts.Length == 1)
+            {
+                MakeText only = variable.Parts[0];
+                _file = only.File;
+                return ExpandText(only.Text, only.Line);
+            }
+
+            var pieces = new List<string>(variable.Parts.Length);
+            foreach (MakeText part in variable.Parts)
+            {
+                if (part.Text.Length > 0)
+                {
+                    _file = part.File;
+                    pieces.Add(ExpandText(part.Text, part.Line));
+                }
+            }
+
+            return string.Join(' ', pieces);
         }
         finally
         {
+            _file = outerFile;
             _expanding.Remove(variable.Name);
         }
     }
@@ -299,10 +352,15 @@ internal sealed class MakeExpander
             return TextFunction(name, args.Skip(1).ToList(), line);
         }
 
-        MakeVariable? macro = _lookup(name);
+        MakeVariable? macro = _context.Lookup(name);
         if (macro is null)
         {
-            Doubt(line, $"$(call {name},…): {name} is not defined in {Path.GetFileName(_file)}");
+            if (_context.CallNative(name, args.Skip(1).ToList()) is { } native)
+            {
+                return native;
+            }
+
+            Doubt(line, $"$(call {name},…): {name} is not defined");
             return string.Empty;
         }
 
@@ -324,6 +382,31 @@ internal sealed class MakeExpander
             _callDepth--;
             _locals.RemoveAt(_locals.Count - 1);
         }
+    }
+
+    /// <summary><c>$(wildcard …)</c>: the existing files matching each pattern, relative to the tree's top.</summary>
+    private string Wildcard(string patterns, int line)
+    {
+        if (_context.TopDirectory is not { } top)
+        {
+            Doubt(line, "$(wildcard …) has no folder to look in");
+            return string.Empty;
+        }
+
+        return string.Join(' ', MakeTextFunctions.Words(patterns).SelectMany(pattern => FileGlob.Match(top, pattern)));
+    }
+
+    private static bool IsArgumentNumber(string name)
+    {
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return name.Length > 0;
     }
 
     private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));

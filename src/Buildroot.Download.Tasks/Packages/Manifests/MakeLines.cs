@@ -18,7 +18,7 @@ internal static class MakeLines
     /// </summary>
     public static IEnumerable<MakeLine> Read(string text)
     {
-        string[] physical = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        string[] physical = (text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text).Split('\n');
         for (int index = 0; index < physical.Length; index++)
         {
             int number = index + 1;

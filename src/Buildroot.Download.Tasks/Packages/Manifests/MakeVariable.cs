@@ -9,36 +9,40 @@ internal enum MakeFlavor
     Simple,
 }
 
-/// <summary>Why a value cannot be trusted, and where in the makefile that comes from.</summary>
+/// <summary>Why a value cannot be trusted, and where in which makefile that comes from.</summary>
 internal sealed record MakeDoubt(string File, int Line, string Text)
 {
     public override string ToString() => $"{File}:{Line}: {Text}";
 }
 
-/// <summary>A piece of a variable's value with the line it was written on (<c>+=</c> adds pieces).</summary>
-internal sealed record MakeText(string Text, int Line);
+/// <summary>A piece of a variable's value with the file and line it was written on (<c>+=</c> adds pieces).</summary>
+internal sealed record MakeText(string Text, string File, int Line);
 
 /// <summary>
 /// A makefile variable. <see cref="Doubts"/> say why its value cannot be trusted (set under a
-/// condition we could not decide, by a shell command, in a <c>define</c> block…): anything that
-/// reads it inherits them, so no value is ever used silently wrong.
+/// condition we could not decide, by a shell command…): anything that reads it inherits them,
+/// so no value is ever used silently wrong.
 /// </summary>
 internal sealed record MakeVariable(string Name, MakeFlavor Flavor, ImmutableArray<MakeText> Parts, ImmutableArray<MakeDoubt> Doubts)
 {
     /// <summary>The value as make holds it: the pieces joined by a space (none before the first non-empty one).</summary>
-    public string Value => string.Join(' ', Parts.Select(part => part.Text).Where(text => text.Length > 0));
+    public string Value => Parts.Length == 1 ? Parts[0].Text : string.Join(' ', Parts.Select(part => part.Text).Where(text => text.Length > 0));
 
-    public static MakeVariable Recursive(string name, string text, int line) =>
-        new(name, MakeFlavor.Recursive, [new MakeText(text, line)], ImmutableArray<MakeDoubt>.Empty);
+    /// <summary>Where the variable was first set.</summary>
+    public MakeText Origin => Parts[0];
 
-    public static MakeVariable Simple(string name, string text, int line, ImmutableArray<MakeDoubt> doubts) =>
-        new(name, MakeFlavor.Simple, [new MakeText(text, line)], doubts);
+    public static MakeVariable Recursive(string name, string text, string file, int line) =>
+        new(name, MakeFlavor.Recursive, [new MakeText(text, file, line)], ImmutableArray<MakeDoubt>.Empty);
+
+    public static MakeVariable Simple(string name, string text, string file, int line, ImmutableArray<MakeDoubt> doubts) =>
+        new(name, MakeFlavor.Simple, [new MakeText(text, file, line)], doubts);
 
     /// <summary><c>+=</c>: <paramref name="text"/> is already expanded when the variable is simple.</summary>
-    public MakeVariable Append(string text, int line, ImmutableArray<MakeDoubt> doubts) =>
-        this with { Parts = Parts.Add(new MakeText(text, line)), Doubts = Doubts.Union(doubts).ToImmutableArray() };
+    public MakeVariable Append(string text, string file, int line, ImmutableArray<MakeDoubt> doubts) =>
+        this with { Parts = Parts.Add(new MakeText(text, file, line)), Doubts = doubts.IsEmpty ? Doubts : Doubts.Union(doubts).ToImmutableArray() };
 
-    public MakeVariable WithDoubts(IEnumerable<MakeDoubt> more) => this with { Doubts = Doubts.Union(more).ToImmutableArray() };
+    public MakeVariable WithDoubts(ImmutableArray<MakeDoubt> more) =>
+        more.IsEmpty ? this : this with { Doubts = Doubts.Union(more).ToImmutableArray() };
 }
 
 /// <summary>The result of expanding text: the value, and the reasons it may be wrong (none when it is certain).</summary>

@@ -17,12 +17,29 @@ internal sealed partial class MakefileEvaluator
     }
 
     /// <summary>Where the lines being read stand: skipped if any enclosing branch is, else undecided if any is.</summary>
-    private Branch State =>
-        _conditionals.Any(c => c.State == Branch.Inactive) ? Branch.Inactive
-        : _conditionals.Any(c => c.State == Branch.Undecided) ? Branch.Undecided
-        : Branch.Active;
+    private Branch State
+    {
+        get
+        {
+            Branch state = Branch.Active;
+            foreach (Conditional conditional in _conditionals)
+            {
+                if (conditional.State == Branch.Inactive)
+                {
+                    return Branch.Inactive;
+                }
 
-    private void OpenConditional(string word, string rest, int line)
+                if (conditional.State == Branch.Undecided)
+                {
+                    state = Branch.Undecided;
+                }
+            }
+
+            return state;
+        }
+    }
+
+    private void OpenConditional(string word, string rest, string file, int line)
     {
         var conditional = new Conditional { Line = line };
         if (State == Branch.Inactive)
@@ -33,17 +50,17 @@ internal sealed partial class MakefileEvaluator
         }
         else
         {
-            Decide(conditional, word, rest, line);
+            Decide(conditional, word, rest, file, line);
         }
 
         _conditionals.Add(conditional);
     }
 
-    private void Else(string rest, int line)
+    private void Else(string rest, string file, int line)
     {
         if (_conditionals.Count == 0)
         {
-            Notice(line, "'else' without a conditional");
+            Notice(file, line, "'else' without a conditional");
             return;
         }
 
@@ -57,30 +74,38 @@ internal sealed partial class MakefileEvaluator
             conditional.State = conditional.MaybeTaken ? Branch.Undecided : Branch.Active;
             conditional.Directive = "else";
             conditional.Taken = !conditional.MaybeTaken;
+            conditional.Assumption = conditional.Assumption is var (name, defined) ? (name, !defined) : null;
         }
         else
         {
             int blank = rest.IndexOfAny([' ', '\t']);
             string word = blank < 0 ? rest : rest[..blank];
-            Decide(conditional, word, blank < 0 ? string.Empty : rest[blank..].TrimStart(' ', '\t'), line);
+            Decide(conditional, word, blank < 0 ? string.Empty : rest[blank..].TrimStart(' ', '\t'), file, line);
         }
     }
 
-    private void EndIf(int line)
+    private void EndIf(string file, int line)
     {
         if (_conditionals.Count == 0)
         {
-            Notice(line, "'endif' without a conditional");
+            Notice(file, line, "'endif' without a conditional");
             return;
         }
 
         _conditionals.RemoveAt(_conditionals.Count - 1);
     }
 
-    private void Decide(Conditional conditional, string word, string rest, int line)
+    private void Decide(Conditional conditional, string word, string rest, string file, int line)
     {
         conditional.Directive = $"{word} {rest}";
-        (bool? holds, ImmutableArray<MakeDoubt> doubts) = Evaluate(word, rest, line);
+        conditional.Assumption = null;
+        (bool? holds, ImmutableArray<MakeDoubt> doubts) = Evaluate(word, rest, file, line);
+        if (holds is null && word is "ifdef" or "ifndef")
+        {
+            // Within this branch make knows whether the variable is defined: nested tests of it are decided.
+            conditional.Assumption = (Expander.Expand(rest, file, line).Text.Trim(), word == "ifdef");
+        }
+
         switch (holds)
         {
             case false:
@@ -100,20 +125,31 @@ internal sealed partial class MakefileEvaluator
         }
     }
 
-    private (bool? Holds, ImmutableArray<MakeDoubt> Doubts) Evaluate(string word, string rest, int line)
+    private (bool? Holds, ImmutableArray<MakeDoubt> Doubts) Evaluate(string word, string rest, string file, int line)
     {
         if (word is "ifdef" or "ifndef")
         {
-            Expansion name = Expander.Expand(rest, line);
+            Expansion name = Expander.Expand(rest, file, line);
             if (!name.IsCertain)
             {
                 return (null, name.Doubts);
             }
 
+            if (Assumed(name.Text.Trim()) is { } assumed)
+            {
+                return (word == "ifdef" ? assumed : !assumed, ImmutableArray<MakeDoubt>.Empty);
+            }
+
+            ImmutableArray<MakeDoubt> unknownNames = DoubtsAbout(name.Text.Trim());
+            if (!unknownNames.IsEmpty)
+            {
+                return (null, unknownNames);
+            }
+
             MakeVariable? variable = Lookup(name.Text.Trim());
             if (variable is null && !_undefinedMeansEmpty(name.Text.Trim()))
             {
-                return (null, [new MakeDoubt(_file, line, $"$({name.Text.Trim()}) is not defined in {Path.GetFileName(_file)}")]);
+                return (null, [new MakeDoubt(file, line, $"$({name.Text.Trim()}) is not defined")]);
             }
 
             if (variable is { Doubts.IsEmpty: false })
@@ -128,8 +164,8 @@ internal sealed partial class MakefileEvaluator
 
         if (word is "ifeq" or "ifneq" && ComparedTexts(rest) is var (left, right))
         {
-            Expansion a = Expander.Expand(left, line);
-            Expansion b = Expander.Expand(right, line);
+            Expansion a = Expander.Expand(left, file, line);
+            Expansion b = Expander.Expand(right, file, line);
             if (!a.IsCertain || !b.IsCertain)
             {
                 return (null, a.Doubts.AddRange(b.Doubts));
@@ -139,7 +175,7 @@ internal sealed partial class MakefileEvaluator
             return (word == "ifeq" ? equal : !equal, ImmutableArray<MakeDoubt>.Empty);
         }
 
-        return (null, [new MakeDoubt(_file, line, $"'{word} {rest}' is not a conditional this reader can read")]);
+        return (null, [new MakeDoubt(file, line, $"'{word} {rest}' is not a conditional this reader can read")]);
     }
 
     /// <summary>The two texts of <c>(a,b)</c> (blanks around them dropped), <c>"a" "b"</c> or <c>'a' 'b'</c>.</summary>
@@ -185,22 +221,32 @@ internal sealed partial class MakefileEvaluator
         return quoted;
     }
 
-    /// <summary>
-    /// Doubts for something set at <paramref name="line"/>: none when every enclosing branch is
-    /// known to run, else one naming the undecided condition(s) and why they are undecided.
-    /// </summary>
-    private ImmutableArray<MakeDoubt> ConditionDoubts(string what, int line)
+    /// <summary>Whether an enclosing undecided <c>ifdef</c>/<c>ifndef</c> branch implies <paramref name="name"/> is defined.</summary>
+    private bool? Assumed(string name)
     {
-        Conditional[] undecided = _conditionals.Where(c => c.State == Branch.Undecided).ToArray();
-        if (undecided.Length == 0)
+        for (int i = _conditionals.Count - 1; i >= 0; i--)
+        {
+            if (_conditionals[i].Assumption is var (assumedName, defined) && assumedName == name)
+            {
+                return defined;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Doubts for something set on the line being read: none when every enclosing branch is known
+    /// to run, else why the undecided conditions cannot be decided (each naming its own line).
+    /// </summary>
+    private ImmutableArray<MakeDoubt> ConditionDoubts()
+    {
+        if (State != Branch.Undecided)
         {
             return ImmutableArray<MakeDoubt>.Empty;
         }
 
-        string conditions = string.Join(
-            "; ",
-            undecided.Select(c => $"'{c.Directive}' (line {c.DirectiveLine}) depends on {string.Join(", ", c.Doubts.Select(d => d.Text).Distinct())}"));
-        return [new MakeDoubt(_file, line, $"{what} depends on a condition this reader cannot decide: {conditions}")];
+        return _conditionals.Where(c => c.State == Branch.Undecided).SelectMany(c => c.Doubts).Distinct().ToImmutableArray();
     }
 
     private sealed class Conditional
@@ -220,5 +266,8 @@ internal sealed partial class MakefileEvaluator
         public bool MaybeTaken { get; set; }
 
         public ImmutableArray<MakeDoubt> Doubts { get; set; } = ImmutableArray<MakeDoubt>.Empty;
+
+        /// <summary>In an undecided <c>ifdef</c>/<c>ifndef</c> branch: the variable tested, and whether the branch means it is defined.</summary>
+        public (string Name, bool Defined)? Assumption { get; set; }
     }
 }

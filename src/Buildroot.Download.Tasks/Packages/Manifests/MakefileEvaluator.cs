@@ -1,127 +1,224 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
-/// <summary>A <c>$(eval $(foo-package))</c> line: the manifest declares a package with that infrastructure.</summary>
-/// <param name="IsHost">True for <c>host-foo-package</c>.</param>
-/// <param name="Infrastructure">The infrastructure without <c>host-</c> and <c>-package</c>: generic, autotools, cargo, golang…</param>
+/// <summary>
+/// A package declared by <c>$(eval $(foo-package))</c>: the infrastructure's macro called the
+/// declaration hook with the package's name and variable prefixes.
+/// </summary>
+/// <param name="Name">The package name: <c>foo</c> or <c>host-foo</c>.</param>
+/// <param name="Prefix">Its variables' prefix: <c>FOO</c> or <c>HOST_FOO</c>.</param>
+/// <param name="TargetPrefix">The target package's prefix (<c>FOO</c>), which a host package inherits from.</param>
 /// <param name="Doubts">Set when the declaration sits under a condition this reader cannot decide.</param>
-internal sealed record PackageDeclaration(bool IsHost, string Infrastructure, int Line, ImmutableArray<MakeDoubt> Doubts);
+internal sealed record PackageDeclaration(string Name, string Prefix, string TargetPrefix, bool IsHost, string File, int Line, ImmutableArray<MakeDoubt> Doubts);
 
 /// <summary>
-/// Reads a makefile the way GNU make would for the parts a Buildroot package manifest uses:
-/// assignments (<c>=</c>, <c>:=</c>, <c>::=</c>, <c>?=</c>, <c>+=</c>), comments, continuations,
-/// conditionals it can decide from the file alone, <c>define</c> blocks (skipped) and the
-/// package declarations. What it cannot decide becomes doubts on the variables concerned, and
-/// lines that could define anything (<c>include</c>, other <c>$(eval …)</c>) become notices.
+/// Reads makefiles the way GNU make does for the parts Buildroot package manifests use, into one
+/// variable namespace shared by every file of the build (as Buildroot includes all its manifests
+/// into one make): assignments (<c>=</c>, <c>:=</c>, <c>::=</c>, <c>?=</c>, <c>+=</c>), comments,
+/// continuations, conditionals it can decide, <c>define</c> blocks, <c>include</c>,
+/// <c>$(eval …)</c>, and rules (skipped). What it cannot decide becomes doubts on the variables
+/// concerned; lines that could define anything and cannot be read become notices.
 /// </summary>
-internal sealed partial class MakefileEvaluator
+internal sealed partial class MakefileEvaluator : IMakeContext
 {
     private static readonly HashSet<string> ConditionalWords = new(StringComparer.Ordinal) { "ifeq", "ifneq", "ifdef", "ifndef" };
-
-    /// <summary>Evaluated lines that only add build steps, never download values.</summary>
-    private static readonly HashSet<string> HarmlessEvals = new(StringComparer.Ordinal) { "kernel-module" };
 
     private readonly Dictionary<string, MakeVariable> _variables = new(StringComparer.Ordinal);
     private readonly List<Conditional> _conditionals = [];
     private readonly List<PackageDeclaration> _declarations = [];
     private readonly List<MakeDoubt> _notices = [];
+    private readonly HashSet<string> _filesRead = new(StringComparer.Ordinal);
+    private readonly UnknownNames _unknownNames = new();
     private readonly Func<string, bool> _undefinedMeansEmpty;
-    private readonly string _file;
+    private readonly Func<string, string?> _topDirectoryOf;
+    private readonly IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> _natives;
+    private readonly Func<string, string?> _readText;
+    private string? _topDirectory;
 
-    /// <param name="file">The makefile's path, named in doubts and notices.</param>
-    /// <param name="predefined">Variables defined before the file is read (helpers such as <c>github</c>, and the user's).</param>
+    /// <summary>The line being read (of the outermost file, for text an eval reads): where declarations and evals happen.</summary>
+    private (string File, int Line) _position = (string.Empty, 0);
+    private int _includeDepth;
+
+    /// <param name="predefined">Variables defined before any file is read (helpers, infrastructures, the user's values).</param>
     /// <param name="undefinedMeansEmpty">Names that are simply empty when undefined; any other undefined reference is a doubt.</param>
-    public MakefileEvaluator(string file, IEnumerable<MakeVariable> predefined, Func<string, bool> undefinedMeansEmpty)
+    /// <param name="topDirectoryOf">The top folder of the tree a file belongs to (relative includes and wildcards start there).</param>
+    /// <param name="natives">Macros computed natively, called with <c>$(call NAME,…)</c>.</param>
+    /// <param name="readText">The text of an included file, or null when it cannot be read (default: read it from disk).</param>
+    public MakefileEvaluator(
+        IEnumerable<MakeVariable> predefined,
+        Func<string, bool> undefinedMeansEmpty,
+        Func<string, string?> topDirectoryOf,
+        IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> natives,
+        Func<string, string?>? readText = null)
     {
-        _file = file;
+        _readText = readText ?? TryReadText;
         _undefinedMeansEmpty = undefinedMeansEmpty;
+        _topDirectoryOf = topDirectoryOf;
+        _natives = natives;
         foreach (MakeVariable variable in predefined)
         {
             _variables[variable.Name] = variable;
         }
 
-        Expander = new MakeExpander(Lookup, undefinedMeansEmpty, file);
+        Expander = new MakeExpander(this);
     }
 
     public MakeExpander Expander { get; }
 
     public IReadOnlyList<PackageDeclaration> Declarations => _declarations;
 
-    /// <summary>Constructs not understood that could set download values, whatever they turn out to affect.</summary>
+    /// <summary>Lines that could not be read and could set anything (a missing include, an eval of unknown text…).</summary>
     public IReadOnlyList<MakeDoubt> Notices => _notices;
+
+    public string? TopDirectory => _topDirectory;
 
     public MakeVariable? Lookup(string name) => _variables.GetValueOrDefault(name);
 
-    public void Run(string text)
+    public IEnumerable<string> VariableNames => _variables.Keys;
+
+    public bool UndefinedMeansEmpty(string name) => _undefinedMeansEmpty(name);
+
+    public ImmutableArray<MakeDoubt> DoubtsAbout(string name) => _unknownNames.DoubtsAbout(name);
+
+    /// <summary>True when <paramref name="path"/> (a full path) was read already, directly or through an include.</summary>
+    public bool HasRead(string path) => _filesRead.Contains(path);
+
+    /// <summary>Reads a makefile (a full path) into the namespace, as make's <c>include</c> does.</summary>
+    public void ReadFile(string path, string text)
+    {
+        _filesRead.Add(path);
+        string? outerTop = _topDirectory;
+        MakeVariable? outerPkgdir = Lookup("pkgdir");
+        MakeVariable? outerPkgname = Lookup("pkgname");
+        int depth = _conditionals.Count;
+        _topDirectory = _topDirectoryOf(path) ?? outerTop;
+
+        // Buildroot's pkgdir and pkgname name the makefile being read (it derives them from MAKEFILE_LIST).
+        string folder = Path.GetDirectoryName(path)!;
+        _variables["pkgdir"] = MakeVariable.Simple("pkgdir", folder, path, 0, ImmutableArray<MakeDoubt>.Empty);
+        _variables["pkgname"] = MakeVariable.Simple("pkgname", Path.GetFileName(folder), path, 0, ImmutableArray<MakeDoubt>.Empty);
+        try
+        {
+            Run(text, path, fixedLine: null);
+            if (_conditionals.Count > depth)
+            {
+                Notice(path, MakeLines.Read(text).LastOrDefault().Number, $"'{_conditionals[^1].Directive}' (line {_conditionals[^1].Line}) has no endif");
+                _conditionals.RemoveRange(depth, _conditionals.Count - depth);
+            }
+        }
+        finally
+        {
+            _topDirectory = outerTop;
+            Restore("pkgdir", outerPkgdir);
+            Restore("pkgname", outerPkgname);
+        }
+    }
+
+    /// <summary><c>$(eval …)</c>: every line of <paramref name="text"/> counts as written on the line being read.</summary>
+    public void Eval(string text)
+    {
+        (string file, int line) = _position;
+        int depth = _conditionals.Count;
+        Run(text, file, line);
+        _position = (file, line);
+        if (_conditionals.Count > depth)
+        {
+            Notice(file, line, $"the text evaluated here leaves '{_conditionals[^1].Directive}' without endif");
+            _conditionals.RemoveRange(depth, _conditionals.Count - depth);
+        }
+    }
+
+    public string? CallNative(string name, IReadOnlyList<string> arguments)
+    {
+        if (name == PackageInfrastructures.DeclareHook)
+        {
+            Declare(arguments, _position.File, _position.Line);
+            return string.Empty;
+        }
+
+        return _natives.TryGetValue(name, out Func<IReadOnlyList<string>, string>? native) ? native(arguments) : null;
+    }
+
+    private void Run(string text, string file, int? fixedLine)
     {
         DefineBlock? define = null;
         bool inRule = false;
-        int lastLine = 0;
-        foreach (MakeLine line in MakeLines.Read(text))
+        foreach (MakeLine physical in MakeLines.Read(text))
         {
-            lastLine = line.Number;
+            int number = fixedLine ?? physical.Number;
+            _position = (file, number);
             if (define is not null)
             {
-                if (define.Consume(line))
+                if (define.Consume(physical))
                 {
-                    EndDefine(define);
+                    EndDefine(define, file);
                     define = null;
                 }
 
                 continue;
             }
 
-            if (line.StartsWithTab && inRule)
+            if (physical.StartsWithTab && inRule)
             {
                 continue; // a recipe: commands, not variables
             }
 
             // Trailing blanks stay: make keeps them in values ("FOO = a # note" is "a ").
-            string statement = MakeLines.StripComment(line.Text).TrimStart();
-            if (statement.Trim().Length == 0)
+            string statement = MakeLines.StripComment(physical.Text).TrimStart();
+            if (statement.Length == 0 || string.IsNullOrWhiteSpace(statement))
             {
                 continue;
             }
 
             inRule = false;
-            (string word, string rest) = MakeSyntax.SplitFirstWord(statement.TrimEnd());
-            if (ConditionalWords.Contains(word))
+            ReadOnlySpan<char> trimmed = statement.AsSpan().TrimEnd();
+            int blank = trimmed.IndexOfAny(' ', '\t');
+            ReadOnlySpan<char> first = blank < 0 ? trimmed : trimmed[..blank];
+            if (first is "ifeq" or "ifneq" or "ifdef" or "ifndef" or "else" or "endif" or "define" or "override" or "export")
             {
-                OpenConditional(word, rest, line.Number);
+                (string word, string rest) = MakeSyntax.SplitFirstWord(trimmed.ToString());
+                if (ConditionalWords.Contains(word))
+                {
+                    OpenConditional(word, rest, file, number);
+                    continue;
+                }
+
+                if (word == "else")
+                {
+                    Else(rest, file, number);
+                    continue;
+                }
+
+                if (word == "endif")
+                {
+                    EndIf(file, number);
+                    continue;
+                }
+
+                if (word == "define" || rest.StartsWith("define", StringComparison.Ordinal))
+                {
+                    string header = word == "define" ? rest : MakeSyntax.SplitFirstWord(rest).Remainder;
+                    define = new DefineBlock(header, number, Skipped: State == Branch.Inactive);
+                    continue;
+                }
             }
-            else if (word == "else")
+
+            if (State != Branch.Inactive)
             {
-                Else(rest, line.Number);
-            }
-            else if (word == "endif")
-            {
-                EndIf(line.Number);
-            }
-            else if (word == "define")
-            {
-                define = new DefineBlock(rest, line.Number, Skipped: State == Branch.Inactive);
-            }
-            else if (State != Branch.Inactive)
-            {
-                inRule = Statement(statement, line.Number);
+                inRule = Statement(statement, file, number);
             }
         }
 
         if (define is not null)
         {
-            Notice(define.Line, $"'define {define.Header}' has no endef");
-        }
-
-        if (_conditionals.Count > 0)
-        {
-            Notice(lastLine, $"'{_conditionals[^1].Directive}' (line {_conditionals[^1].Line}) has no endif");
+            Notice(file, define.Line, $"'define {define.Header}' has no endef");
         }
     }
 
     /// <summary>Handles a line outside conditionals and defines; true when it is a rule (recipe lines follow).</summary>
-    private bool Statement(string statement, int line)
+    private bool Statement(string statement, string file, int line)
     {
         (string word, string rest) = MakeSyntax.SplitFirstWord(statement);
         while (word is "override" or "export" or "private" && MakeSyntax.Assignment(rest) is not null)
@@ -137,28 +234,28 @@ internal sealed partial class MakefileEvaluator
             case "export" or "unexport" or "vpath":
                 return false; // "export FOO" changes the environment of recipes, not values
             case "undefine":
-                Undefine(rest.Trim(), line);
+                Undefine(rest.Trim(), file, line);
                 return false;
             case "include" or "-include" or "sinclude":
-                Notice(line, $"'{statement.TrimEnd()}' is not followed: what the included file sets is unknown here");
+                Include(rest, optional: word != "include", file, line);
                 return false;
         }
 
         if (MakeSyntax.Assignment(statement) is var (name, op, value))
         {
-            Assign(name, op, value, line);
+            Assign(name, op, value, file, line);
             return false;
         }
 
-        if (statement.StartsWith("$(eval", StringComparison.Ordinal) || statement.StartsWith("${eval", StringComparison.Ordinal))
+        if (statement.StartsWith('$') && !MakeSyntax.HasColonOutsideReferences(statement))
         {
-            Eval(statement.TrimEnd(), line);
-            return false;
-        }
+            // $(eval …), $(call hook,…), $(info …): expanded for their effects; the text they leave is nothing to keep.
+            Expansion effect = Expander.Expand(statement.TrimEnd(), file, line);
+            if (statement.Contains("eval", StringComparison.Ordinal) && !effect.IsCertain)
+            {
+                Notice(file, line, $"'{statement.TrimEnd()}' cannot be evaluated ({string.Join("; ", effect.Doubts.Select(d => d.Text).Distinct())}): what it defines is unknown here");
+            }
 
-        if (statement.StartsWith('$'))
-        {
-            // $(info …), $(error …) and the like: messages, not values.
             return false;
         }
 
@@ -167,55 +264,130 @@ internal sealed partial class MakefileEvaluator
             return true;
         }
 
-        Notice(line, $"'{statement.TrimEnd()}' is not understood");
+        Notice(file, line, $"'{statement.TrimEnd()}' is not understood");
         return false;
     }
 
-    private void Assign(string nameText, string op, string value, int line)
+    private void Include(string argument, bool optional, string file, int line)
     {
-        Expansion name = Expander.Expand(nameText, line);
-        if (!name.IsCertain || name.Text.Trim().Length == 0 || name.Text.Trim().Any(char.IsWhiteSpace))
+        Expansion names = Expander.Expand(argument, file, line);
+        if (!names.IsCertain)
         {
-            Notice(line, $"cannot tell which variable '{nameText}' names");
+            if (!optional)
+            {
+                Notice(file, line, $"'include {argument}' is not followed ({string.Join("; ", names.Doubts.Select(d => d.Text).Distinct())}): what the included files set is unknown here");
+            }
+
             return;
         }
 
+        foreach (string name in MakeTextFunctions.Words(names.Text))
+        {
+            string path = Path.GetFullPath(name, _topDirectory ?? Path.GetDirectoryName(file)!);
+            string? text = _readText(path);
+            if (text is null)
+            {
+                if (!optional)
+                {
+                    Notice(file, line, $"'include {name}': {path} cannot be read; what it sets is unknown here");
+                }
+
+                continue;
+            }
+
+            if (++_includeDepth > 50)
+            {
+                Notice(file, line, $"'include {name}' nests too deeply (a file including itself?)");
+            }
+            else
+            {
+                ReadFile(path, text);
+            }
+
+            _includeDepth--;
+        }
+    }
+
+    /// <summary>A file's text, or null when it does not exist or cannot be read.</summary>
+    public static string? TryReadText(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void Assign(string nameText, string op, string value, string file, int line)
+    {
+        Expansion name = Expander.Expand(nameText, file, line);
         string variableName = name.Text.Trim();
+        if (!name.IsCertain || variableName.Length == 0 || variableName.Any(char.IsWhiteSpace))
+        {
+            UnknownName(nameText, name.Doubts, file, line);
+            return;
+        }
+
         MakeVariable? existing = Lookup(variableName);
         MakeVariable updated;
         switch (op)
         {
             case "=":
-                updated = MakeVariable.Recursive(variableName, value, line);
+                updated = MakeVariable.Recursive(variableName, value, file, line);
                 break;
             case ":=" or "::=" or ":::=":
-                Expansion expanded = Expander.Expand(value, line);
-                updated = MakeVariable.Simple(variableName, expanded.Text, line, expanded.Doubts);
+                Expansion expanded = Expander.Expand(value, file, line);
+                updated = MakeVariable.Simple(variableName, expanded.Text, file, line, expanded.Doubts);
                 break;
+            case "?=" when existing is not null:
+                return; // defined already, under whatever condition: "?=" changes nothing
             case "?=":
-                updated = existing ?? MakeVariable.Recursive(variableName, value, line);
+                updated = MakeVariable.Recursive(variableName, value, file, line);
                 break;
             case "+=" when existing is null:
-                updated = MakeVariable.Recursive(variableName, value, line);
+                updated = MakeVariable.Recursive(variableName, value, file, line);
                 break;
             case "+=" when existing.Flavor == MakeFlavor.Simple:
-                Expansion appended = Expander.Expand(value, line);
-                updated = existing.Append(appended.Text, line, appended.Doubts);
+                Expansion appended = Expander.Expand(value, file, line);
+                updated = existing.Append(appended.Text, file, line, appended.Doubts);
                 break;
             case "+=":
-                updated = existing.Append(value, line, ImmutableArray<MakeDoubt>.Empty);
+                updated = existing.Append(value, file, line, ImmutableArray<MakeDoubt>.Empty);
                 break;
             default: // "!="
-                updated = MakeVariable.Simple(variableName, string.Empty, line, [new MakeDoubt(_file, line, $"{variableName} is set by a shell command ({op})")]);
+                updated = MakeVariable.Simple(variableName, string.Empty, file, line, [new MakeDoubt(file, line, $"{variableName} is set by a shell command ({op})")]);
                 break;
         }
 
-        _variables[variableName] = updated.WithDoubts(ConditionDoubts(variableName, line));
+        _variables[variableName] = updated.WithDoubts(ConditionDoubts());
     }
 
-    private void Undefine(string name, int line)
+    /// <summary>
+    /// <c>FOO_TOOLS_$(BR2_X) += …</c>: the variable cannot be named, but it starts with
+    /// <c>FOO_TOOLS_</c>, so only variables with that start may have changed: they become doubtful.
+    /// </summary>
+    private void UnknownName(string nameText, ImmutableArray<MakeDoubt> why, string file, int line)
     {
-        ImmutableArray<MakeDoubt> doubts = ConditionDoubts(name, line);
+        int dollar = nameText.IndexOf('$', StringComparison.Ordinal);
+        string start = (dollar < 0 ? nameText : nameText[..dollar]).Trim();
+        if (start.Length == 0)
+        {
+            Notice(file, line, $"cannot tell which variable '{nameText}' names");
+            return;
+        }
+
+        ImmutableArray<MakeDoubt> doubts = why.IsEmpty
+            ? [new MakeDoubt(file, line, $"cannot tell which variable '{nameText}' names")]
+            : why.AddRange(ConditionDoubts());
+        _unknownNames.Add(start, doubts);
+    }
+
+    private void Undefine(string name, string file, int line)
+    {
+        ImmutableArray<MakeDoubt> doubts = ConditionDoubts();
         if (doubts.IsEmpty)
         {
             _variables.Remove(name);
@@ -226,51 +398,50 @@ internal sealed partial class MakefileEvaluator
         }
     }
 
-    private void Eval(string statement, int line)
-    {
-        Match declaration = PackageDeclarationLine().Match(statement);
-        if (declaration.Success)
-        {
-            string infrastructure = declaration.Groups["infra"].Value;
-            _declarations.Add(new PackageDeclaration(
-                declaration.Groups["host"].Success,
-                infrastructure,
-                line,
-                ConditionDoubts($"the declaration {statement}", line)));
-            return;
-        }
-
-        if (HarmlessEval().Match(statement) is { Success: true } harmless && HarmlessEvals.Contains(harmless.Groups["macro"].Value))
-        {
-            return;
-        }
-
-        Notice(line, $"'{statement}' is not evaluated: what it defines is unknown here");
-    }
-
-    private void EndDefine(DefineBlock define)
+    private void EndDefine(DefineBlock define, string file)
     {
         if (define.Skipped)
         {
             return;
         }
 
-        (string name, _) = MakeSyntax.SplitFirstWord(define.Header);
-        var doubt = new MakeDoubt(_file, define.Line, $"{name} is a define … endef block, which this reader does not interpret");
-        _variables[name] = new MakeVariable(
-            name,
-            MakeFlavor.Recursive,
-            [new MakeText(string.Join('\n', define.Body), define.Line)],
-            [doubt]);
+        (string name, string op) = MakeSyntax.SplitFirstWord(define.Header.Trim());
+        string body = string.Join('\n', define.Body);
+        MakeVariable variable = op.Trim() is ":=" or "::="
+            ? Simple(name, Expander.Expand(body, file, define.Line), file, define.Line)
+            : MakeVariable.Recursive(name, body, file, define.Line);
+        _variables[name] = variable.WithDoubts(ConditionDoubts());
     }
 
-    private void Notice(int line, string text) => _notices.Add(new MakeDoubt(_file, line, text));
+    private static MakeVariable Simple(string name, Expansion value, string file, int line) =>
+        MakeVariable.Simple(name, value.Text, file, line, value.Doubts);
 
-    [GeneratedRegex(@"\A\$[({]eval\s+\$[({](?<host>host-)?(?<infra>[a-z0-9]+(?:-[a-z0-9]+)*?)-package[)}]\s*[)}]\z")]
-    private static partial Regex PackageDeclarationLine();
+    private void Declare(IReadOnlyList<string> arguments, string file, int line)
+    {
+        string Argument(int index) => index < arguments.Count ? arguments[index].Trim() : string.Empty;
+        _declarations.Add(new PackageDeclaration(
+            Argument(0),
+            Argument(1),
+            Argument(2),
+            Argument(3) == "host",
+            file,
+            line,
+            ConditionDoubts()));
+    }
 
-    [GeneratedRegex(@"\A\$[({]eval\s+\$[({](?<macro>[a-z0-9-]+)[)}]\s*[)}]\z")]
-    private static partial Regex HarmlessEval();
+    private void Restore(string name, MakeVariable? previous)
+    {
+        if (previous is null)
+        {
+            _variables.Remove(name);
+        }
+        else
+        {
+            _variables[name] = previous;
+        }
+    }
+
+    private void Notice(string file, int line, string text) => _notices.Add(new MakeDoubt(file, line, text));
 
     /// <summary>A <c>define NAME</c> … <c>endef</c> block being read (nested defines count).</summary>
     private sealed record DefineBlock(string Header, int Line, bool Skipped)

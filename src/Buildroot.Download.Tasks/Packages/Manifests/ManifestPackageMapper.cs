@@ -1,91 +1,109 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Download;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
+/// <summary>What could not be known about one package: the variable, and why (each reason naming its file and line).</summary>
+internal sealed record UnknownValue(string Variable, bool Downloads, ImmutableArray<MakeDoubt> Reasons);
+
+/// <summary>One declared package read from the namespace: its metadata, and what could not be known about it.</summary>
+internal sealed record PackageReading(
+    ImmutableDictionary<string, string> Metadata,
+    ImmutableArray<string> Dependencies,
+    ImmutableArray<UnknownValue> Unknown,
+    ImmutableArray<MakeDoubt> NotFollowed,
+    bool IsVirtual)
+{
+    /// <summary>True when something that decides the download cannot be known: the package is left out.</summary>
+    public bool DownloadUnknown => Unknown.Any(u => u.Downloads) || !NotFollowed.IsEmpty;
+}
+
 /// <summary>
-/// Turns the variables of one declared package (<c>FOO_…</c>, or <c>HOST_FOO_…</c> falling back
-/// to <c>FOO_…</c>) into <c>BuildrootPackage</c> metadata, applying what the infrastructure adds
-/// (cargo-package and golang-package vendor their dependencies).
+/// Turns the variables of one declared package (<c>FOO_…</c> or <c>HOST_FOO_…</c>, after the
+/// infrastructure set its defaults and inheritance) into <c>BuildrootPackage</c> metadata.
 /// </summary>
 internal sealed class ManifestPackageMapper
 {
     private const string CargoManifestSetting = "BR_CARGO_MANIFEST_PATH=";
 
-    private readonly MakefileEvaluator _evaluator;
-    private readonly PackageDeclaration _declaration;
-    private readonly string _prefix;
-    private readonly string _targetPrefix;
-    private readonly string _packageName;
-    private readonly ManifestWarnings _warnings;
-    private readonly ImmutableDictionary<string, string>.Builder _metadata = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
-    private bool _refused;
+    private static readonly string[] DependencySuffixes = ["DEPENDENCIES", "DOWNLOAD_DEPENDENCIES", "EXTRACT_DEPENDENCIES", "PATCH_DEPENDENCIES"];
 
-    public ManifestPackageMapper(MakefileEvaluator evaluator, PackageDeclaration declaration, string rawName, string packageName, ManifestWarnings warnings)
+    private readonly MakefileEvaluator _evaluator;
+    private readonly string _prefix;
+    private readonly ImmutableDictionary<string, string>.Builder _metadata = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
+    private readonly List<UnknownValue> _unknown = [];
+    private readonly List<MakeDoubt> _notFollowed = [];
+
+    public ManifestPackageMapper(MakefileEvaluator evaluator, PackageDeclaration declaration)
     {
         _evaluator = evaluator;
-        _declaration = declaration;
-        _targetPrefix = $"{ManifestVariable.Prefix(rawName)}_";
-        _prefix = declaration.IsHost ? $"HOST_{_targetPrefix}" : _targetPrefix;
-        _packageName = packageName;
-        _warnings = warnings;
+        _prefix = declaration.Prefix + "_";
     }
 
-    /// <summary>The metadata, or null when a value the download needs cannot be known (the warnings say which).</summary>
-    public ImmutableDictionary<string, string>? Map()
+    public PackageReading Map()
     {
         foreach (ManifestVariable variable in ManifestVariable.All)
         {
-            if (Read(variable.Suffix, variable.Inherited, variable.Essential, variable.Metadata) is var (name, value))
+            if (Read(variable.Suffix, variable.Downloads) is { } value)
             {
-                Set(variable, name, value);
+                Set(variable, value);
             }
         }
 
-        MapInfrastructure();
+        MapSiteMethod();
+        MapPostProcessOptions();
         MapDownloadEnvironment();
         foreach (string hooks in new[] { "PRE_DOWNLOAD_HOOKS", "POST_DOWNLOAD_HOOKS" })
         {
-            if (Read(hooks, inherited: false, essential: false, metadata: null) is var (name, value) && value.Trim().Length > 0)
+            if (Read(hooks, downloads: true) is { } value && value.Trim().Length > 0)
             {
-                _warnings.Add($"{Where(name)}: {name} ({value.Trim()}) is not run: download hooks are make recipes, which this reader does not execute.");
+                NotFollowed(hooks, $"{_prefix}{hooks} ({value.Trim()}) is not run: download hooks are make recipes, which this reader does not execute");
             }
         }
 
-        return _refused ? null : _metadata.ToImmutable();
+        bool isVirtual = Certain("IS_VIRTUAL") is { } flag && flag.Trim() == "YES";
+        return new PackageReading(_metadata.ToImmutable(), Dependencies(), [.. _unknown], [.. _notFollowed], isVirtual);
     }
 
-    /// <summary>cargo-package and golang-package set the post-process and take the sub-folder as where the build starts.</summary>
-    private void MapInfrastructure()
+    /// <summary>
+    /// <c>FOO_SITE_METHOD</c>: a method name is kept; the scheme the infrastructure took from the
+    /// site (<c>https</c>, or the whole site when it has none) is left for the defaults, which
+    /// derive the same backend from the site as Buildroot's download wrapper does.
+    /// </summary>
+    private void MapSiteMethod()
     {
-        string? postProcess = _declaration.Infrastructure switch
+        if (Read("SITE_METHOD", downloads: true) is { } method && method.Trim().ToLowerInvariant() is { Length: > 0 } name
+            && DownloadMethods.Find(name) is not null)
         {
-            "cargo" => PostProcessNames.Cargo,
-            "golang" => PostProcessNames.Go,
-            _ => null,
-        };
-        if (postProcess is null)
+            _metadata[PackageMetadata.SiteMethod] = name;
+        }
+    }
+
+    /// <summary>The post-process options the infrastructures set: <c>-m&lt;Cargo.toml&gt;</c> for cargo, <c>-s&lt;folder&gt;</c> for go.</summary>
+    private void MapPostProcessOptions()
+    {
+        if (Read("DOWNLOAD_POST_PROCESS_OPTS", downloads: true) is not { } options)
         {
             return;
         }
 
-        _metadata[PackageMetadata.DownloadPostProcess] = postProcess;
-        if (Read("SUBDIR", inherited: true, essential: true, metadata: null) is var (_, subdir) && subdir.Trim() is { Length: > 0 } folder)
+        foreach (string option in MakeTextFunctions.Words(options))
         {
-            if (postProcess == PostProcessNames.Cargo)
+            if (option.StartsWith("-m", StringComparison.Ordinal) && option.Length > 2)
             {
-                _metadata[PackageMetadata.CargoManifest] = $"{folder}/Cargo.toml";
+                _metadata[PackageMetadata.CargoManifest] = option[2..];
             }
-            else
+            else if (option.StartsWith("-s", StringComparison.Ordinal) && option.Length > 2)
             {
-                _metadata[PackageMetadata.GoSubdir] = folder;
+                _metadata[PackageMetadata.GoSubdir] = option[2..];
             }
         }
     }
 
-    /// <summary>Of <c>FOO_DL_ENV</c>, only the cargo manifest's path reaches our post-process.</summary>
+    /// <summary>Of <c>FOO_DL_ENV</c>, only the cargo manifest's path (Buildroot before 2024.05) reaches our post-process.</summary>
     private void MapDownloadEnvironment()
     {
-        if (Read("DL_ENV", inherited: false, essential: true, metadata: null) is not var (name, value))
+        if (Read("DL_ENV", downloads: true) is not { } value)
         {
             return;
         }
@@ -98,94 +116,74 @@ internal sealed class ManifestPackageMapper
             }
             else
             {
-                _warnings.Add($"{Where(name)}: {name} sets '{setting}', which is not passed to the download: only {CargoManifestSetting}… is understood (as CargoManifest).");
+                NotFollowed("DL_ENV", $"{_prefix}DL_ENV sets '{setting}', which is not passed to the download: only {CargoManifestSetting}… is understood (as CargoManifest)");
             }
         }
     }
 
-    private void Set(ManifestVariable variable, string name, string value)
+    /// <summary>What the package needs (its dependency variables), as far as it is known for sure.</summary>
+    private ImmutableArray<string> Dependencies() =>
+        DependencySuffixes
+            .Select(Certain)
+            .SelectMany(value => MakeTextFunctions.Words(value ?? string.Empty))
+            .Distinct(StringComparer.Ordinal)
+            .ToImmutableArray();
+
+    private void Set(ManifestVariable variable, string value)
     {
         string[] words = MakeTextFunctions.Words(value);
-        switch (variable.Kind)
+        if (words.Length == 0)
         {
-            case ValueKind.Text when words.Length > 0 && variable.Metadata == PackageMetadata.Site:
-                // The download helpers read the site through $(call qstrip,…): quotes from the configuration go.
-                _metadata[variable.Metadata] = string.Join(' ', MakeTextFunctions.Words(value.Replace("\"", string.Empty, StringComparison.Ordinal)));
-                break;
-            case ValueKind.Text when words.Length > 0:
-                _metadata[variable.Metadata] = string.Join(' ', words);
-                break;
-            case ValueKind.List when words.Length > 0:
-                _metadata[variable.Metadata] = string.Join(';', words);
-                break;
-            case ValueKind.Raw when words.Length > 0:
-                _metadata[variable.Metadata] = value.Trim();
-                break;
-            case ValueKind.Yes when words.Length > 0:
-                string flag = string.Join(' ', words);
-                if (flag is not ("YES" or "NO"))
-                {
-                    _warnings.Add($"{Where(name)}: {name} is '{flag}'; Buildroot only honours YES, so it counts as NO.");
-                }
-
-                _metadata[variable.Metadata] = flag == "YES" ? "true" : "false";
-                break;
-            case ValueKind.NonEmpty when words.Length > 0:
-                if (string.Join(' ', words) != "YES")
-                {
-                    _warnings.Add($"{Where(name)}: {name} is '{string.Join(' ', words)}'; Buildroot turns it on whenever it is not empty, and so does this reader.");
-                }
-
-                _metadata[variable.Metadata] = "true";
-                break;
+            return;
         }
+
+        _metadata[variable.Metadata] = variable.Kind switch
+        {
+            // The download helpers read the site through $(call qstrip,…): quotes from the configuration go.
+            ValueKind.Text when variable.Metadata == PackageMetadata.Site => string.Join(' ', MakeTextFunctions.Words(value.Replace("\"", string.Empty, StringComparison.Ordinal))),
+            ValueKind.Text => string.Join(' ', words),
+            ValueKind.List => string.Join(';', words),
+            ValueKind.Raw => value.Trim(),
+            ValueKind.Yes => string.Join(' ', words) == "YES" ? "true" : "false",
+            _ => "true", // NonEmpty: on whenever it is set
+        };
     }
 
-    /// <summary>
-    /// The expanded value of <c>&lt;prefix&gt;&lt;suffix&gt;</c> (for a host package, falling back to
-    /// the target's when <paramref name="inherited"/>); null when undefined or when it cannot be
-    /// known, in which case a warning says why and an essential value refuses the package.
-    /// </summary>
-    private (string Name, string Value)? Read(string suffix, bool inherited, bool essential, string? metadata)
+    /// <summary>The expanded value of <c>&lt;prefix&gt;&lt;suffix&gt;</c>; null when undefined, or when it cannot be known (then recorded).</summary>
+    private string? Read(string suffix, bool downloads)
     {
         string name = _prefix + suffix;
-        MakeVariable? variable = _evaluator.Lookup(name);
-        if (variable is null && inherited && _declaration.IsHost)
-        {
-            name = _targetPrefix + suffix;
-            variable = _evaluator.Lookup(name);
-        }
-
-        if (variable is null)
+        if (_evaluator.Lookup(name) is null && _evaluator.DoubtsAbout(name).IsEmpty)
         {
             return null;
         }
 
-        Expansion value = _evaluator.Expander.ValueOf(name, variable.Parts[0].Line);
+        Expansion value = _evaluator.Expander.ValueOf(name);
         if (value.IsCertain)
         {
-            return (name, value.Text);
+            return value.Text;
         }
 
-        string reasons = string.Join("; ", value.Doubts);
-        if (essential)
-        {
-            _refused = true;
-            _warnings.Add($"{reasons}. {name} depends on it, so package '{_packageName}' is skipped: give the missing variables values through the Variables of ReadBuildrootManifests, or declare the package as a BuildrootPackage item.");
-        }
-        else if (metadata is null)
-        {
-            _warnings.Add($"{reasons}. {name} depends on it.");
-        }
-        else
-        {
-            string consequence = metadata == PackageMetadata.Site ? " (only mirrors can serve the package)" : string.Empty;
-            _warnings.Add($"{reasons}. {name} depends on it, so {metadata} is left unset{consequence}.");
-        }
-
+        _unknown.Add(new UnknownValue(name, downloads, value.Doubts));
         return null;
     }
 
-    private string Where(string variableName) =>
-        $"{_evaluator.Expander.FileName}:{_evaluator.Lookup(variableName)?.Parts[0].Line ?? _declaration.Line}";
+    /// <summary>The value when it is known for sure, else null (without recording anything).</summary>
+    private string? Certain(string suffix)
+    {
+        string name = _prefix + suffix;
+        if (_evaluator.Lookup(name) is null)
+        {
+            return null;
+        }
+
+        Expansion value = _evaluator.Expander.ValueOf(name);
+        return value.IsCertain ? value.Text : null;
+    }
+
+    private void NotFollowed(string suffix, string text)
+    {
+        MakeText origin = _evaluator.Lookup(_prefix + suffix)!.Origin;
+        _notFollowed.Add(new MakeDoubt(origin.File, origin.Line, text));
+    }
 }

@@ -20,42 +20,45 @@ internal enum ValueKind
 }
 
 /// <summary>
-/// A <c>FOO_…</c> variable that affects the download. <see cref="Inherited"/>: a host package
-/// without <c>HOST_FOO_…</c> takes <c>FOO_…</c> (the list pkg-generic.mk inherits).
-/// <see cref="Essential"/>: when its value cannot be known the package is skipped; otherwise
-/// the value is left unset.
+/// A <c>FOO_…</c> variable that goes into a package's metadata, read after the infrastructure
+/// set its defaults and a host package's inherited values. <see cref="Downloads"/>: it decides
+/// what is downloaded, so a package whose value cannot be known is left out; otherwise (legal
+/// information) only the value is left unset.
 /// </summary>
-internal sealed record ManifestVariable(string Suffix, string Metadata, ValueKind Kind, bool Inherited, bool Essential)
+internal sealed record ManifestVariable(string Suffix, string Metadata, ValueKind Kind, bool Downloads)
 {
     public static readonly IReadOnlyList<ManifestVariable> All =
     [
-        new("VERSION", PackageMetadata.Version, ValueKind.Text, Inherited: true, Essential: true),
-        new("SITE", PackageMetadata.Site, ValueKind.Text, Inherited: true, Essential: false),
-        new("SITE_METHOD", PackageMetadata.SiteMethod, ValueKind.Text, Inherited: true, Essential: true),
-        new("SOURCE", PackageMetadata.Source, ValueKind.Text, Inherited: true, Essential: true),
-        new("EXTRA_DOWNLOADS", PackageMetadata.ExtraDownloads, ValueKind.List, Inherited: false, Essential: true),
-        new("PATCH", PackageMetadata.Patch, ValueKind.List, Inherited: true, Essential: true),
-        new("DL_SUBDIR", PackageMetadata.DlSubdir, ValueKind.Text, Inherited: false, Essential: true),
-        new("DL_OPTS", PackageMetadata.DlOpts, ValueKind.Raw, Inherited: true, Essential: true),
-        new("GIT_SUBMODULES", PackageMetadata.GitSubmodules, ValueKind.NonEmpty, Inherited: false, Essential: true),
-        new("GIT_LFS", PackageMetadata.GitLfs, ValueKind.NonEmpty, Inherited: false, Essential: true),
-        new("SVN_EXTERNALS", PackageMetadata.SvnExternals, ValueKind.Yes, Inherited: false, Essential: true),
-        new("TRANSIENT_DOWNLOAD", PackageMetadata.TransientDownload, ValueKind.Yes, Inherited: false, Essential: true),
-        new("DOWNLOAD_POST_PROCESS", PackageMetadata.DownloadPostProcess, ValueKind.Text, Inherited: false, Essential: true),
-        new("LICENSE", PackageMetadata.License, ValueKind.Text, Inherited: true, Essential: false),
-        new("LICENSE_FILES", PackageMetadata.LicenseFiles, ValueKind.List, Inherited: true, Essential: false),
-        new("REDISTRIBUTE", PackageMetadata.Redistribute, ValueKind.Yes, Inherited: true, Essential: false),
+        new("DL_VERSION", PackageMetadata.Version, ValueKind.Text, Downloads: true),
+        new("SITE", PackageMetadata.Site, ValueKind.Text, Downloads: true),
+        new("SOURCE", PackageMetadata.Source, ValueKind.Text, Downloads: true),
+        new("EXTRA_DOWNLOADS", PackageMetadata.ExtraDownloads, ValueKind.List, Downloads: true),
+        new("PATCH", PackageMetadata.Patch, ValueKind.List, Downloads: true),
+        new("DL_SUBDIR", PackageMetadata.DlSubdir, ValueKind.Text, Downloads: true),
+        new("DL_OPTS", PackageMetadata.DlOpts, ValueKind.Raw, Downloads: true),
+        new("GIT_SUBMODULES", PackageMetadata.GitSubmodules, ValueKind.NonEmpty, Downloads: true),
+        new("GIT_LFS", PackageMetadata.GitLfs, ValueKind.NonEmpty, Downloads: true),
+        new("SVN_EXTERNALS", PackageMetadata.SvnExternals, ValueKind.Yes, Downloads: true),
+        new("TRANSIENT_DOWNLOAD", PackageMetadata.TransientDownload, ValueKind.Yes, Downloads: true),
+        new("DOWNLOAD_POST_PROCESS", PackageMetadata.DownloadPostProcess, ValueKind.Text, Downloads: true),
+        new("LICENSE", PackageMetadata.License, ValueKind.Text, Downloads: false),
+        new("LICENSE_FILES", PackageMetadata.LicenseFiles, ValueKind.List, Downloads: false),
+        new("REDISTRIBUTE", PackageMetadata.Redistribute, ValueKind.Yes, Downloads: false),
 
-        // Not for the download: for the SBOM's CPE (pkg-generic.mk: a host package takes the target's).
-        new("CPE_ID_VENDOR", PackageMetadata.CpeIdVendor, ValueKind.Text, Inherited: true, Essential: false),
-        new("CPE_ID_PRODUCT", PackageMetadata.CpeIdProduct, ValueKind.Text, Inherited: true, Essential: false),
-        new("CPE_ID_VERSION", PackageMetadata.CpeIdVersion, ValueKind.Text, Inherited: true, Essential: false),
-        new("CPE_ID_UPDATE", PackageMetadata.CpeIdUpdate, ValueKind.Text, Inherited: true, Essential: false),
-        new("CPE_ID_PREFIX", PackageMetadata.CpeIdPrefix, ValueKind.Text, Inherited: true, Essential: false),
-        new("CPE_ID_VALID", PackageMetadata.CpeIdValid, ValueKind.Yes, Inherited: true, Essential: false),
+        // Not for the download: for the SBOM's CPE.
+        new("CPE_ID_VENDOR", PackageMetadata.CpeIdVendor, ValueKind.Text, Downloads: false),
+        new("CPE_ID_PRODUCT", PackageMetadata.CpeIdProduct, ValueKind.Text, Downloads: false),
+        new("CPE_ID_VERSION", PackageMetadata.CpeIdVersion, ValueKind.Text, Downloads: false),
+        new("CPE_ID_UPDATE", PackageMetadata.CpeIdUpdate, ValueKind.Text, Downloads: false),
+        new("CPE_ID_PREFIX", PackageMetadata.CpeIdPrefix, ValueKind.Text, Downloads: false),
+        new("CPE_ID_VALID", PackageMetadata.CpeIdValid, ValueKind.Yes, Downloads: false),
     ];
 
     /// <summary>Buildroot's <c>UPPERCASE</c>: letters upper-cased, <c>-</c> and <c>.</c> turned into <c>_</c>.</summary>
     public static string Prefix(string packageName) =>
         packageName.ToUpperInvariant().Replace('-', '_').Replace('.', '_');
+
+    /// <summary>Buildroot's <c>LOWERCASE</c>: letters lower-cased, <c>_</c> turned into <c>-</c>.</summary>
+    public static string Lowercase(string text) =>
+        text.ToLowerInvariant().Replace('_', '-');
 }

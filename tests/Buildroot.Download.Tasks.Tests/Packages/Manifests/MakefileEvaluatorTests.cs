@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Buildroot.Download.Tasks.Packages.Manifests;
 using Buildroot.Download.Tasks.TestUtilities;
 
-namespace Buildroot.Download.Tasks.Tests.Packages;
+namespace Buildroot.Download.Tasks.Tests.Packages.Manifests;
 
 /// <summary>
 /// The evaluator against GNU make itself: for makefiles that depend on nothing outside them,
@@ -52,6 +52,10 @@ public sealed class MakefileEvaluatorTests : IDisposable
         { "ifndef and nesting", "A = 1\nifndef FOO_UNSET\nifeq ($(A),2)\nV = inner\nelse\nV = outer\nendif\nendif\n" },
         { "a skipped branch skips nested conditionals and defines", "ifeq (a,b)\nifeq (a,a)\nV = no\nendif\ndefine X\nV = no\nendef\nelse\nV = yes\nendif\n" },
         { "define blocks are not assignments", "define X\nV = inside\nendef\nV = outside\n" },
+        { "a define block is a recursive variable", "A = 1\ndefine V\nx $(A)\nendef\nA = 2\n" },
+        { "eval of a define with conditionals", "define M\nifeq ($(1),a)\n$(2)_X = yes\nelse\n$(2)_X = no\nendif\nendef\n$(eval $(call M,a,P))\n$(eval $(call M,b,Q))\nV = $(P_X) $(Q_X)\n" },
+        { "eval with double dollars defers expansion", "define M\n$(1)_V = $$(B)\nendef\n$(eval $(call M,P))\nB = late\nV = $(P_V)\n" },
+        { "ifndef inside a define evaluated once", "define M\nifndef $(1)_S\n$(1)_S = def\nendif\nendef\nFOO_P_S = given\n$(eval $(call M,FOO_P))\n$(eval $(call M,FOO_Q))\nV = $(FOO_P_S) $(FOO_Q_S)\n" },
         { "rules and recipes set nothing", "foo:\n\tV = recipe\nV = real\nbar: baz\n" },
         { "undefine", "V = a\nundefine V\nV += b\n" },
     };
@@ -62,7 +66,7 @@ public sealed class MakefileEvaluatorTests : IDisposable
     {
         string expected = RunMake(makefile, "V");
 
-        Expansion ours = Evaluate(makefile).Expander.ValueOf("V", 0);
+        Expansion ours = Evaluate(makefile).Expander.ValueOf("V");
 
         ours.Doubts.ShouldBeEmpty(description);
         ours.Text.ShouldBe(expected, description);
@@ -73,15 +77,15 @@ public sealed class MakefileEvaluatorTests : IDisposable
     {
         MakefileEvaluator evaluator = Evaluate("# header\nFOO_SITE = $(BR2_GNU_MIRROR)/foo\n");
 
-        Expansion site = evaluator.Expander.ValueOf("FOO_SITE", 0);
+        Expansion site = evaluator.Expander.ValueOf("FOO_SITE");
 
-        site.Doubts.ShouldHaveSingleItem().ToString().ShouldBe($"{_folder.Combine("foo.mk")}:2: $(BR2_GNU_MIRROR) is not defined in foo.mk");
+        site.Doubts.ShouldHaveSingleItem().ToString().ShouldBe($"{_folder.Combine("package", "foo", "foo.mk")}:2: $(BR2_GNU_MIRROR) is not defined");
     }
 
     [Fact]
     public void The_packages_own_variables_are_empty_when_undefined_without_doubt()
     {
-        Expansion value = Evaluate("FOO_VERSION = 1.0$(FOO_VERSION_SUFFIX)\n").Expander.ValueOf("FOO_VERSION", 0);
+        Expansion value = Evaluate("FOO_VERSION = 1.0$(FOO_VERSION_SUFFIX)\n").Expander.ValueOf("FOO_VERSION");
 
         value.IsCertain.ShouldBeTrue();
         value.Text.ShouldBe("1.0");
@@ -90,13 +94,13 @@ public sealed class MakefileEvaluatorTests : IDisposable
     [Theory]
     [InlineData("FOO_SITE = $(shell echo https://example.org)\n", "$(shell …) is not evaluated")]
     [InlineData("FOO_SITE != echo https://example.org\n", "set by a shell command")]
-    [InlineData("define FOO_SITE\nhttps://example.org\nendef\n", "define … endef block")]
     [InlineData("FOO_SITE = $(call mirror,foo)\n", "$(call mirror,…): mirror is not defined")]
+    [InlineData("FOO_SITE = https://$(wildcard *.nothing)$(origin FOO)\n", "$(origin …) is not evaluated")]
     [InlineData("FOO_SITE = $(word x,a b)\n", "not a word index")]
     [InlineData("FOO_SITE = https://$(FOO_SITE)\n", "refers to itself")]
     public void Values_this_reader_cannot_compute_are_doubtful_never_guessed(string makefile, string reason)
     {
-        Expansion site = Evaluate(makefile).Expander.ValueOf("FOO_SITE", 0);
+        Expansion site = Evaluate(makefile).Expander.ValueOf("FOO_SITE");
 
         site.IsCertain.ShouldBeFalse();
         site.Doubts.ShouldContain(d => d.Text.Contains(reason, StringComparison.Ordinal));
@@ -117,12 +121,32 @@ public sealed class MakefileEvaluatorTests : IDisposable
             "FOO_SITE = https://example.org",
             ""));
 
-        MakeDoubt doubt = evaluator.Expander.ValueOf("FOO_PATCH", 0).Doubts.ShouldHaveSingleItem();
-        doubt.Line.ShouldBe(3);
-        doubt.Text.ShouldContain("'ifeq ($(BR2_PACKAGE_FOO_EXTRA),y)' (line 2)");
-        doubt.Text.ShouldContain("$(BR2_PACKAGE_FOO_EXTRA) is not defined");
-        evaluator.Expander.ValueOf("FOO_DL_OPTS", 0).Doubts.ShouldHaveSingleItem().Line.ShouldBe(6);
-        evaluator.Expander.ValueOf("FOO_SITE", 0).IsCertain.ShouldBeTrue();
+        MakeDoubt doubt = evaluator.Expander.ValueOf("FOO_PATCH").Doubts.ShouldHaveSingleItem();
+        doubt.Line.ShouldBe(2);
+        doubt.Text.ShouldBe("$(BR2_PACKAGE_FOO_EXTRA) is not defined");
+        evaluator.Expander.ValueOf("FOO_DL_OPTS").Doubts.ShouldBe([doubt]);
+        evaluator.Expander.ValueOf("FOO_SITE").IsCertain.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Inside_an_undecided_ifndef_the_variable_is_known_to_be_undefined()
+    {
+        MakefileEvaluator evaluator = Evaluate("ifeq ($(BR2_X),y)\nFOO_SOURCE = a.tar.gz\nendif\nifndef FOO_SOURCE\nifdef FOO_SOURCE\nFOO_SOURCE = $(FOO_SOURCE)\nelse\nFOO_SOURCE = b.tar.gz\nendif\nendif\n");
+
+        Expansion source = evaluator.Expander.ValueOf("FOO_SOURCE");
+
+        source.Text.ShouldBe("b.tar.gz");
+        source.Doubts.ShouldAllBe(d => d.Text == "$(BR2_X) is not defined");
+    }
+
+    [Fact]
+    public void An_assignment_to_a_computed_name_makes_only_the_names_it_could_be_doubtful()
+    {
+        MakefileEvaluator evaluator = Evaluate("FOO_TOOLS_y = a\nFOO_TOOLS_$(BR2_FOO_X) += b\nFOO_SITE = https://example.org\n");
+
+        evaluator.Expander.ValueOf("FOO_TOOLS_y").IsCertain.ShouldBeFalse();
+        evaluator.Expander.ValueOf("FOO_SITE").IsCertain.ShouldBeTrue();
+        evaluator.Notices.ShouldBeEmpty();
     }
 
     [Fact]
@@ -130,19 +154,21 @@ public sealed class MakefileEvaluatorTests : IDisposable
     {
         MakefileEvaluator evaluator = Evaluate("ifeq ($(BR2_X),y)\nFOO_SITE = a\nendif\nFOO_SITE = b\n");
 
-        Expansion site = evaluator.Expander.ValueOf("FOO_SITE", 0);
+        Expansion site = evaluator.Expander.ValueOf("FOO_SITE");
 
         site.Text.ShouldBe("b");
         site.IsCertain.ShouldBeTrue();
     }
 
     [Fact]
-    public void Includes_and_unknown_evals_are_noticed_with_their_lines()
+    public void Includes_are_followed_and_unknown_evals_are_noticed_with_their_lines()
     {
-        MakefileEvaluator evaluator = Evaluate("include $(sort $(wildcard package/foo/*/*.mk))\n\n$(eval $(call foo-helper,bar))\n$(eval $(kernel-module))\n$(eval $(generic-package))\n");
+        _folder.WriteFile("package/foo/sub/a.mk", "FOO_A = from a\n");
+        _folder.WriteFile("package/foo/sub2/b.mk", "FOO_B = from b $(FOO_A)\n");
+        MakefileEvaluator evaluator = Evaluate("include $(sort $(wildcard package/foo/*/*.mk))\n\n$(eval $(call foo-helper,bar))\n-include package/none.mk\ninclude package/missing.mk\n");
 
-        evaluator.Notices.Select(n => n.Line).ShouldBe([1, 3]);
-        evaluator.Declarations.ShouldHaveSingleItem().ShouldBe(new PackageDeclaration(false, "generic", 5, []));
+        evaluator.Expander.ValueOf("FOO_B").Text.ShouldBe("from b from a");
+        evaluator.Notices.Select(n => n.Line).ShouldBe([3, 5]);
     }
 
     [Fact]
@@ -151,22 +177,32 @@ public sealed class MakefileEvaluatorTests : IDisposable
         MakefileEvaluator evaluator = Evaluate("FOO_X = 1\nexport FOO_X\nunexport FOO_Y\nexport\n");
 
         evaluator.Notices.ShouldBeEmpty();
-        evaluator.Expander.ValueOf("FOO_X", 0).Text.ShouldBe("1");
+        evaluator.Expander.ValueOf("FOO_X").Text.ShouldBe("1");
     }
 
     [Fact]
-    public void Package_declarations_name_their_infrastructure_and_flavour()
+    public void Declarations_come_from_the_infrastructure_macros_with_name_and_prefixes()
     {
-        MakefileEvaluator evaluator = Evaluate("$(eval $(host-cargo-package))\n${eval ${golang-package}}\n$(eval $(host-toolchain-external-package))\n");
+        MakefileEvaluator evaluator = Evaluate("$(eval $(host-cargo-package))\n${eval ${golang-package}}\n$(eval $(host-toolchain-external-package))\n", infrastructures: true);
 
-        evaluator.Declarations.Select(d => (d.IsHost, d.Infrastructure))
-            .ShouldBe([(true, "cargo"), (false, "golang"), (true, "toolchain-external")]);
+        evaluator.Declarations.Select(d => (d.Name, d.Prefix, d.TargetPrefix, d.IsHost, d.Line))
+            .ShouldBe([("host-foo", "HOST_FOO", "FOO", true, 1), ("foo", "FOO", "FOO", false, 2)]);
+        evaluator.Notices.ShouldHaveSingleItem().Line.ShouldBe(3);
     }
 
-    private MakefileEvaluator Evaluate(string makefile)
+    private MakefileEvaluator Evaluate(string makefile, bool infrastructures = false)
     {
-        var evaluator = new MakefileEvaluator(_folder.Combine("foo.mk"), [], name => name.StartsWith("FOO_", StringComparison.Ordinal));
-        evaluator.Run(makefile);
+        var evaluator = new MakefileEvaluator(
+            [],
+            name => name.StartsWith("FOO_", StringComparison.Ordinal) || name.StartsWith("HOST_FOO_", StringComparison.Ordinal) || name.StartsWith("BR_FMT_", StringComparison.Ordinal),
+            _ => _folder.Path,
+            PackageInfrastructures.Natives);
+        if (infrastructures)
+        {
+            evaluator.ReadFile(PackageInfrastructures.FileName, PackageInfrastructures.Text);
+        }
+
+        evaluator.ReadFile(_folder.Combine("package", "foo", "foo.mk"), makefile);
         return evaluator;
     }
 
