@@ -14,12 +14,14 @@ public sealed class DownloadMethodsTests
     [InlineData("svn://svn.example.org/trunk", "svn")]
     [InlineData("file:///srv/sources", "file")]
     [InlineData("sftp://host/path", "sftp")]
+    [InlineData("ftp.altlinux.org/pub/people/ldv/utempter", "wget")]
     public void A_site_without_a_method_takes_the_method_its_scheme_names(string site, string method) =>
         DownloadMethods.FromSite(site)!.Name.ShouldBe(method);
 
     [Theory]
     [InlineData("gopher://example.org/x")]
-    [InlineData("zlib.net/files")]
+    [InlineData("/srv/sources")]
+    [InlineData("git@host:repo.git")]
     public void A_site_with_an_unknown_or_no_scheme_names_no_method(string site) =>
         DownloadMethods.FromSite(site).ShouldBeNull();
 

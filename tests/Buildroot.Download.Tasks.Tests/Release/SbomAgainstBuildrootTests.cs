@@ -91,7 +91,7 @@ public sealed class SbomAgainstBuildrootTests : IDisposable
         var engine = new RecordingBuildEngine();
         var task = new ReadBuildrootManifests { BuildEngine = engine, Manifests = manifests.Select(m => (ITaskItem)new TaskItem(m)).ToArray() };
         task.Execute().ShouldBeTrue(engine.Transcript);
-        task.Packages.Select(p => p.ItemSpec).ShouldBe(Packages.Select(p => p.Name), engine.Transcript);
+        task.Packages.Select(p => p.ItemSpec).ShouldBe(Packages.Select(p => p.Name), ignoreOrder: true, engine.Transcript);
         return task.Packages;
     }
 

@@ -44,6 +44,7 @@ public sealed class ManifestTreeReaderTests : IDisposable
 
             $(eval $(autotools-package))
             """);
+        _folder.WriteFile("package/libfoo/libfoo.hash", "# Locally computed\n");
 
         ManifestPackage package = Read(manifest).Packages.ShouldHaveSingleItem();
 
