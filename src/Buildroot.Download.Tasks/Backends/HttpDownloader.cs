@@ -65,6 +65,44 @@ internal sealed class HttpDownloader : IDisposable
         IEnumerable<string> wantedDigests,
         bool quiet,
         IBuildLog log,
+        CancellationToken cancellationToken) =>
+        (await FetchAsync(url, outputPath, wantedDigests, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// As <see cref="DownloadAsync"/>, for a cache lookup: <paramref name="prepare"/> adds each try's
+    /// headers (a cache's credentials, a fresh signature), and an answer of 404 or 410 returns null
+    /// (the entry is absent) instead of throwing.
+    /// </summary>
+    public Task<ImmutableDictionary<string, string>?> DownloadIfPresentAsync(
+        string url,
+        string outputPath,
+        IEnumerable<string> wantedDigests,
+        Action<HttpRequestMessage> prepare,
+        IBuildLog log,
+        CancellationToken cancellationToken) =>
+        FetchAsync(url, outputPath, wantedDigests, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> (an upload) through the shared client, with the user agent
+    /// added; the answer's headers are awaited, not its body. Time limits are the caller's.
+    /// </summary>
+    internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.UserAgent.Add(UserAgent);
+        return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    /// <summary>The limits this client was made with (an upload applies the same stall limit).</summary>
+    internal HttpDownloadSettings Settings => _settings;
+
+    private async Task<ImmutableDictionary<string, string>?> FetchAsync(
+        string url,
+        string outputPath,
+        IEnumerable<string> wantedDigests,
+        bool quiet,
+        Action<HttpRequestMessage>? prepare,
+        bool absentIsNull,
+        IBuildLog log,
         CancellationToken cancellationToken)
     {
         HttpTarget target = HttpTarget.Parse(url);
@@ -78,7 +116,7 @@ internal sealed class HttpDownloader : IDisposable
         {
             try
             {
-                return await TryOnceAsync(target, outputPath, algorithms, cancellationToken).ConfigureAwait(false);
+                return await TryOnceAsync(target, outputPath, algorithms, prepare, cancellationToken).ConfigureAwait(false);
             }
             catch (FailedTry failure) when (failure.Transient && attempt < _settings.Tries)
             {
@@ -89,6 +127,11 @@ internal sealed class HttpDownloader : IDisposable
                 }
 
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FailedTry failure) when (absentIsNull && failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            {
+                SiteUris.DeletePartialOutput(outputPath);
+                return null;
             }
             catch (FailedTry failure)
             {
@@ -107,11 +150,13 @@ internal sealed class HttpDownloader : IDisposable
         HttpTarget target,
         string outputPath,
         string[] algorithms,
+        Action<HttpRequestMessage>? prepare,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, target.Uri);
         request.Headers.UserAgent.Add(UserAgent);
         request.Headers.Authorization = target.Authorization;
+        prepare?.Invoke(request);
 
         // Re-armed before every wait on the server: it fires only when the server stays silent that long.
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -143,7 +188,8 @@ internal sealed class HttpDownloader : IDisposable
                 throw new FailedTry(
                     $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}",
                     HttpRetryPolicy.IsTransient(response.StatusCode),
-                    AdviceFor(response.StatusCode));
+                    AdviceFor(response.StatusCode),
+                    response.StatusCode);
             }
 
             // With ResponseHeadersRead the body stream is already there: this does no network I/O.
@@ -231,11 +277,14 @@ internal sealed class HttpDownloader : IDisposable
     };
 
     /// <summary>A try that failed, and whether another could succeed.</summary>
-    private sealed class FailedTry(string message, bool transient, string advice = "") : Exception(message)
+    private sealed class FailedTry(string message, bool transient, string advice = "", HttpStatusCode? status = null) : Exception(message)
     {
         public bool Transient { get; } = transient;
 
         public string Advice { get; } = advice;
+
+        /// <summary>The server's answer, when it gave one.</summary>
+        public HttpStatusCode? Status { get; } = status;
     }
 
     /// <summary>The URL to request, with its credentials moved into an Authorization header.</summary>
