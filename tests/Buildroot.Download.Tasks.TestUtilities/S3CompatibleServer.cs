@@ -66,6 +66,14 @@ public sealed class S3CompatibleServer : IDisposable
         return response.IsSuccessStatusCode ? response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult() : null;
     }
 
+    /// <summary>Stores <paramref name="content"/> as <paramref name="key"/> with a plain, unsigned PUT (bypassing the client under test).</summary>
+    public void Place(string key, byte[] content)
+    {
+        using var http = new HttpClient();
+        using HttpResponseMessage response = http.PutAsync($"{Endpoint}/{Bucket}/{key}", new ByteArrayContent(content)).GetAwaiter().GetResult();
+        response.EnsureSuccessStatusCode();
+    }
+
     public void Dispose()
     {
         _s3rver.Dispose();

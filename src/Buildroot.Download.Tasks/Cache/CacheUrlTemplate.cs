@@ -66,17 +66,23 @@ internal sealed partial class CacheUrlTemplate
             throw Invalid(template, "has a fragment ('#'), which is never sent to a server");
         }
 
+        if (!string.Equals(SecretRedactor.Redact(template), template, StringComparison.Ordinal))
+        {
+            throw Invalid(template, "holds a credential (a signature or token) in its query; give the query from the environment instead (Query=\"env:NAME\")");
+        }
+
         int queryStart = template.IndexOf('?', StringComparison.Ordinal);
         if (queryStart >= 0 && template.IndexOf('{', queryStart) >= 0)
         {
             throw Invalid(template, "has a placeholder in its query; placeholders may only appear in the path");
         }
 
-        CheckPlaceholders(template);
         if (scheme == "s3")
         {
             return ParseS3(template, authority, authorityEnd);
         }
+
+        CheckPlaceholders(template);
 
         string probe = Substitute(template, new string('0', 64), "file", "package");
         if (!Uri.TryCreate(probe, UriKind.Absolute, out _))
@@ -119,6 +125,7 @@ internal sealed partial class CacheUrlTemplate
             throw Invalid(template, "has no object key (write s3://bucket/prefix/{sha256})");
         }
 
+        CheckPlaceholders(template);
         return new CacheUrlTemplate(template, isS3: true, bucket, key);
     }
 
@@ -164,7 +171,7 @@ internal sealed partial class CacheUrlTemplate
     }
 
     private static BrdlException Invalid(string template, string problem) =>
-        new(MessageCodes.InvalidAssetCache, $"The BuildrootAssetCache '{template}' {problem}.");
+        new(MessageCodes.InvalidAssetCache, $"The BuildrootAssetCache '{SecretRedactor.Redact(template)}' {problem}.");
 
     [GeneratedRegex(@"\{[^{}]*\}")]
     private static partial Regex Placeholder();

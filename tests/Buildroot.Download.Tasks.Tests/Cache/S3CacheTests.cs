@@ -1,0 +1,118 @@
+using Buildroot.Download.Tasks.Cache;
+using Buildroot.Download.Tasks.Infrastructure;
+using Buildroot.Download.Tasks.TestUtilities;
+using static Buildroot.Download.Tasks.Tests.Cache.CacheTestKit;
+
+namespace Buildroot.Download.Tasks.Tests.Cache;
+
+/// <summary>
+/// An s3:// cache against a real S3-compatible server on loopback that recomputes every
+/// request's Signature Version 4 and refuses a wrong one (see <see cref="S3CompatibleServer"/>).
+/// </summary>
+public sealed class S3CacheTests : IDisposable
+{
+    private readonly S3CompatibleServer _s3 = new();
+    private readonly CacheTestKit _kit = new();
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task A_signed_upload_is_found_again_with_a_signed_lookup()
+    {
+        var (path, entry, content) = _kit.NewFile(name: "a b$c.tar.gz");
+        _kit.SetEnvironment(_s3.Environment());
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/buildroot/{{package}}/{{file}}-{{sha256}}", ("Access", "readwrite")));
+
+        await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
+        CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+        result.IsHit.ShouldBeTrue();
+        File.ReadAllBytes(_kit.ScratchPath).ShouldBe(content);
+        _s3.Stored($"buildroot/zlib/a%20b%24c.tar.gz-{entry.Sha256}").ShouldBe(content);
+    }
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task Temporary_credentials_sign_the_session_token_too()
+    {
+        var (path, entry, content) = _kit.NewFile();
+        _kit.SetEnvironment(_s3.Environment());
+        _kit.SetEnvironment("AWS_SESSION_TOKEN", "session-token-6e86291e");
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
+
+        await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
+        CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+        result.IsHit.ShouldBeTrue();
+        _s3.Stored(entry.Sha256!).ShouldBe(content);
+        _kit.Log.Transcript.ShouldNotContain("session-token-6e86291e");
+    }
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task A_missing_object_is_a_miss()
+    {
+        var (_, entry, _) = _kit.NewFile();
+        _kit.SetEnvironment(_s3.Environment());
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
+
+        CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        result.IsHit.ShouldBeFalse();
+        result.ToFill.ShouldHaveSingleItem();
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+    }
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task A_corrupt_object_is_detected_by_its_hash()
+    {
+        var (_, entry, content) = _kit.NewFile();
+        _s3.Place(entry.Sha256!, [.. Enumerable.Reverse(content)]);
+        _kit.SetEnvironment(_s3.Environment());
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}"));
+
+        CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        result.IsHit.ShouldBeFalse();
+        _kit.Log.Warnings.ShouldHaveSingleItem().Code.ShouldBe(MessageCodes.AssetCacheEntryCorrupt);
+        File.Exists(_kit.ScratchPath).ShouldBeFalse("a corrupt copy is never left where the wrapper could take it");
+    }
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task A_wrong_secret_is_refused_by_the_store_and_never_printed()
+    {
+        var (path, entry, _) = _kit.NewFile();
+        const string WrongSecret = "wrong-secret-5d672d79";
+        _kit.SetEnvironment(_s3.Environment(secret: WrongSecret));
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
+
+        await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
+        CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        result.IsHit.ShouldBeFalse();
+        _kit.Log.Warnings.Select(w => w.Code).ShouldBe([MessageCodes.AssetCacheUploadFailed, MessageCodes.AssetCacheLookupFailed]);
+        _kit.Log.Warnings.ShouldAllBe(w => w.Text.Contains("403", StringComparison.Ordinal));
+        _s3.Output.ShouldContain("403", Case.Sensitive, _s3.Output);
+        _s3.Stored(entry.Sha256!).ShouldBeNull();
+        _kit.Log.Transcript.ShouldNotContain(WrongSecret);
+    }
+
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task Half_a_key_pair_skips_the_cache_with_a_warning_that_names_the_missing_variable()
+    {
+        var (_, entry, _) = _kit.NewFile();
+        _kit.SetEnvironment("AWS_ACCESS_KEY_ID", S3CompatibleServer.AccessKeyId);
+        _kit.SetEnvironment("AWS_ENDPOINT_URL", _s3.Endpoint);
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}"));
+
+        await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        var warning = _kit.Log.Warnings.ShouldHaveSingleItem();
+        warning.Code.ShouldBe(MessageCodes.AssetCacheCredentialMissing);
+        warning.Text.ShouldContain("AWS_SECRET_ACCESS_KEY is not set");
+    }
+
+    public void Dispose()
+    {
+        _kit.Dispose();
+        _s3.Dispose();
+    }
+}
