@@ -110,6 +110,48 @@ public sealed class S3CacheTests : IDisposable
         warning.Text.ShouldContain("AWS_SECRET_ACCESS_KEY is not set");
     }
 
+    [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
+    public async Task Aws_own_sdk_reads_what_we_store_and_we_read_what_it_stores_under_the_same_key()
+    {
+        // An independent check of the key encoding and the signing: AWS's .NET SDK (tests only)
+        // addresses the same objects as our client, through the same signature-checking store.
+        var (path, entry, content) = _kit.NewFile(package: "lib+x", name: "a b$c=d~e.tar.gz");
+        _kit.SetEnvironment(_s3.Environment());
+        AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/br/{{package}}/{{file}}/{{sha256}}", ("Access", "readwrite")));
+        string key = $"br/lib+x/a b$c=d~e.tar.gz/{entry.Sha256}";
+        using var sdk = new Amazon.S3.AmazonS3Client(
+            new Amazon.Runtime.BasicAWSCredentials(S3CompatibleServer.AccessKeyId, S3CompatibleServer.SecretAccessKey),
+            new Amazon.S3.AmazonS3Config
+            {
+                ServiceURL = _s3.Endpoint,
+                ForcePathStyle = true,
+                AuthenticationRegion = "us-east-1",
+                RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+            });
+
+        await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
+        using (var stored = await sdk.GetObjectAsync(S3CompatibleServer.Bucket, key))
+        using (var bytes = new MemoryStream())
+        {
+            await stored.ResponseStream.CopyToAsync(bytes);
+            bytes.ToArray().ShouldBe(content);
+        }
+
+        var other = _kit.NewFile(package: "lib+x", name: "a b$c=d~e.tar.gz");
+        await sdk.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3CompatibleServer.Bucket,
+            Key = $"br/lib+x/a b$c=d~e.tar.gz/{other.Entry.Sha256}",
+            InputStream = new MemoryStream(other.Content),
+        });
+        CacheFetchResult result = await client.FetchAsync(other.Entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        result.IsHit.ShouldBeTrue(_kit.Log.Transcript + _s3.Output);
+        File.ReadAllBytes(_kit.ScratchPath).ShouldBe(other.Content);
+        _kit.Log.Warnings.ShouldBeEmpty();
+    }
+
     public void Dispose()
     {
         _kit.Dispose();
