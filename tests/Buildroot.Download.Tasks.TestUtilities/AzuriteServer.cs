@@ -20,6 +20,9 @@ public sealed class AzuriteServer : IDisposable
     private const string Account = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>Node loads the server's modules first: give it time on a machine busy with other tests.</summary>
+    private static readonly TimeSpan NodeStartTimeLimit = TimeSpan.FromSeconds(90);
+
     private readonly TemporaryFolder _folder = new("azurite");
     private readonly LoopbackServerProcess _azurite;
     private readonly BlobContainerClient _container;
@@ -37,7 +40,8 @@ public sealed class AzuriteServer : IDisposable
                 "--disableTelemetry",
                 "--skipApiVersionCheck",
                 "--silent",
-            ]);
+            ],
+            NodeStartTimeLimit);
             var service = new BlobServiceClient(new Uri($"{BaseUri}/{Account}"), new StorageSharedKeyCredential(Account, AccountKey));
             _container = service.GetBlobContainerClient(ContainerName);
             _container.Create();

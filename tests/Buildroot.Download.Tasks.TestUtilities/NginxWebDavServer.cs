@@ -51,6 +51,30 @@ public sealed class NginxWebDavServer : IDisposable
     public IReadOnlyList<string> AccessLog =>
         File.Exists(AccessLogPath) ? File.ReadAllLines(AccessLogPath) : [];
 
+    /// <summary>
+    /// The first access log line that matches, waiting for it: nginx writes a line when it has
+    /// finished with a request, which for a refused upload can be a moment after the client got
+    /// its answer. Throws after 20 s without one.
+    /// </summary>
+    public string WaitForAccessLog(Func<string, bool> match)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (AccessLog.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"No matching access log line after 20 s: {string.Join('\n', AccessLog)}");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
     /// <summary>What nginx printed (its error log), for assertion messages.</summary>
     public string Output => _nginx.Output;
 

@@ -17,6 +17,9 @@ public sealed class S3CompatibleServer : IDisposable
     public const string SecretAccessKey = "S3RVER";
     public const string Bucket = "cache";
 
+    /// <summary>Node loads the server's modules first: give it time on a machine busy with other tests.</summary>
+    private static readonly TimeSpan NodeStartTimeLimit = TimeSpan.FromSeconds(90);
+
     private readonly TemporaryFolder _folder = new("s3rver");
     private readonly LoopbackServerProcess _s3rver;
 
@@ -34,7 +37,8 @@ public sealed class S3CompatibleServer : IDisposable
                 "--address", "127.0.0.1",
                 "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--configure-bucket", Bucket,
-            ]);
+            ],
+            NodeStartTimeLimit);
         }
         catch
         {

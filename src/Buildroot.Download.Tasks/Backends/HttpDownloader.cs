@@ -66,21 +66,23 @@ internal sealed class HttpDownloader : IDisposable
         bool quiet,
         IBuildLog log,
         CancellationToken cancellationToken) =>
-        (await FetchAsync(url, outputPath, wantedDigests, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
+        (await FetchAsync(url, null, outputPath, wantedDigests, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>
     /// As <see cref="DownloadAsync"/>, for a cache lookup: <paramref name="prepare"/> adds each try's
-    /// headers (a cache's credentials, a fresh signature), and an answer of 404 or 410 returns null
-    /// (the entry is absent) instead of throwing.
+    /// headers (a cache's credentials, a fresh signature), messages name the URL as <paramref name="display"/>
+    /// (which leaves out a secret query), and an answer of 404 or 410 returns null (the entry is
+    /// absent) instead of throwing.
     /// </summary>
     public Task<ImmutableDictionary<string, string>?> DownloadIfPresentAsync(
         string url,
+        string display,
         string outputPath,
         IEnumerable<string> wantedDigests,
         Action<HttpRequestMessage> prepare,
         IBuildLog log,
         CancellationToken cancellationToken) =>
-        FetchAsync(url, outputPath, wantedDigests, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
+        FetchAsync(url, display, outputPath, wantedDigests, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
 
     /// <summary>
     /// Sends <paramref name="request"/> (an upload) through the shared client, with the user agent
@@ -97,6 +99,7 @@ internal sealed class HttpDownloader : IDisposable
 
     private async Task<ImmutableDictionary<string, string>?> FetchAsync(
         string url,
+        string? display,
         string outputPath,
         IEnumerable<string> wantedDigests,
         bool quiet,
@@ -105,7 +108,7 @@ internal sealed class HttpDownloader : IDisposable
         IBuildLog log,
         CancellationToken cancellationToken)
     {
-        HttpTarget target = HttpTarget.Parse(url);
+        HttpTarget target = HttpTarget.Parse(url, display);
         string[] algorithms = wantedDigests.ToArray();
         if (!quiet)
         {
@@ -290,9 +293,9 @@ internal sealed class HttpDownloader : IDisposable
     /// <summary>The URL to request, with its credentials moved into an Authorization header.</summary>
     private sealed record HttpTarget(Uri Uri, AuthenticationHeaderValue? Authorization, string Display)
     {
-        public static HttpTarget Parse(string url)
+        public static HttpTarget Parse(string url, string? display)
         {
-            string display = SecretRedactor.Redact(url);
+            display ??= SecretRedactor.Redact(url);
             if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
             {
                 throw new BrdlException(MessageCodes.HttpFailed, $"'{display}' is not an http or https URL.");

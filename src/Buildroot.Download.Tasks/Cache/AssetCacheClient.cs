@@ -117,11 +117,17 @@ internal sealed class AssetCacheClient
             }
 
             AssetCacheLocation cache = endpoint.Location;
+            if (candidate.ReadFailed)
+            {
+                answers.Add($"{cache.Name}: not used after it failed earlier in this build");
+                continue;
+            }
+
             string display = endpoint.Display(entry);
             try
             {
                 ImmutableDictionary<string, string>? digests = await _http
-                    .DownloadIfPresentAsync(endpoint.UrlOf(entry).AbsoluteUri, outputPath, algorithms, endpoint.PrepareGet, log, cancellationToken)
+                    .DownloadIfPresentAsync(endpoint.UrlOf(entry).AbsoluteUri, display, outputPath, algorithms, endpoint.PrepareGet, log, cancellationToken)
                     .ConfigureAwait(false);
                 if (digests is null)
                 {
@@ -146,7 +152,12 @@ internal sealed class AssetCacheClient
             }
             catch (BrdlException e)
             {
-                log.Warning(MessageCodes.AssetCacheLookupFailed, $"{cache.Name} could not be read for {entry}: {e.Message} The next {(_settings.CacheOnly ? "cache" : "cache or site")} is tried.");
+                // Retries and time limits are spent already: a store that fails now would make
+                // every other file of the build wait as long, so it is left alone from here on.
+                candidate.ReadFailed = true;
+                log.Warning(
+                    MessageCodes.AssetCacheLookupFailed,
+                    $"{cache.Name} could not be read for {entry}: {e.Message} It is not used again in this build; the next {(_settings.CacheOnly ? "cache" : "cache or site")} is tried.");
                 answers.Add($"{cache.Name}: failed ({e.Message})");
             }
         }
@@ -170,9 +181,10 @@ internal sealed class AssetCacheClient
 
         foreach (AssetCacheLocation cache in caches.Where(cache => cache.CanWrite))
         {
-            if (_endpoints.Value[cache.Position - 1].Endpoint is not { } endpoint)
+            EndpointOrProblem candidate = _endpoints.Value[cache.Position - 1];
+            if (candidate.Endpoint is not { } endpoint || candidate.WriteFailed)
             {
-                continue; // Already reported when it was looked up.
+                continue; // Reported already, when it was looked up or when an upload failed.
             }
 
             string display = endpoint.Display(entry);
@@ -184,7 +196,8 @@ internal sealed class AssetCacheClient
             }
             catch (BrdlException e)
             {
-                log.Warning(e.Code, $"{cache.Name} did not receive {entry}: {e.Message} The build goes on.");
+                candidate.WriteFailed = true;
+                log.Warning(e.Code, $"{cache.Name} did not receive {entry}: {e.Message} No more uploads go to it in this build; the build goes on.");
             }
             catch (IOException e)
             {
@@ -239,6 +252,12 @@ internal sealed class AssetCacheClient
         public CacheEndpoint? Endpoint { get; } = endpoint;
 
         public string? Problem { get; } = problem;
+
+        /// <summary>A lookup failed (after its retries): the cache is not asked again in this build.</summary>
+        public volatile bool ReadFailed;
+
+        /// <summary>An upload failed: no more uploads go to this cache in this build.</summary>
+        public volatile bool WriteFailed;
 
         public bool FirstReport() => Interlocked.Exchange(ref _reported, 1) == 0;
     }

@@ -75,9 +75,9 @@ internal static class AssetCacheDeclaration
         string? query = item[QueryMetadata];
         if (template.IsS3 && (!string.IsNullOrWhiteSpace(headers) || !string.IsNullOrWhiteSpace(query)))
         {
-            throw new BrdlException(
-                MessageCodes.InvalidAssetCache,
-                $"The BuildrootAssetCache '{template.Text}' is an s3:// cache with Headers or Query: s3:// requests are signed with the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) environment variables; remove Headers and Query.");
+            throw CacheUrlTemplate.Invalid(
+                template.Text,
+                "is an s3:// cache with Headers or Query: s3:// requests are signed with the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) environment variables; remove Headers and Query");
         }
 
         return new AssetCacheLocation(
@@ -93,6 +93,6 @@ internal static class AssetCacheDeclaration
         {
             "" or "read" => CacheAccess.Read,
             "readwrite" => CacheAccess.ReadWrite,
-            _ => throw new BrdlException(MessageCodes.InvalidAssetCache, $"The BuildrootAssetCache '{cache}' has Access=\"{value}\"; use read or readwrite."),
+            _ => throw CacheUrlTemplate.Invalid(cache, $"has Access=\"{value}\"; use read or readwrite"),
         };
 }

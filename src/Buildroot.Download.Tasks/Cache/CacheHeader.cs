@@ -26,17 +26,17 @@ internal sealed partial record CacheHeader(string Name, string Variable)
             string source = equals > 0 ? entry[(equals + 1)..].Trim() : string.Empty;
             if (equals <= 0 || !HeaderName().IsMatch(name))
             {
-                throw Invalid(cache, $"has the header entry '{entry}', which is not Name=env:VARIABLE");
+                throw CacheUrlTemplate.Invalid(cache, $"has the header entry '{entry}', which is not Name=env:VARIABLE");
             }
 
             if (Reserved.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                throw Invalid(cache, $"sets the header '{name}', which the HTTP client sets itself");
+                throw CacheUrlTemplate.Invalid(cache, $"sets the header '{name}', which the HTTP client sets itself");
             }
 
             if (headers.Any(header => header.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             {
-                throw Invalid(cache, $"sets the header '{name}' twice");
+                throw CacheUrlTemplate.Invalid(cache, $"sets the header '{name}' twice");
             }
 
             headers.Add(new CacheHeader(name, ParseVariable(source, cache, $"the header '{name}'")));
@@ -55,14 +55,11 @@ internal sealed partial record CacheHeader(string Name, string Variable)
         string variable = source.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? source[Prefix.Length..].Trim() : string.Empty;
         if (!VariableName().IsMatch(variable))
         {
-            throw Invalid(cache, $"gives {what} as '{(source.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? source : "a literal value")}'; write env:VARIABLE_NAME, and put the value (a credential) in that environment variable");
+            throw CacheUrlTemplate.Invalid(cache, $"gives {what} as '{(source.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? source : "a literal value")}'; write env:VARIABLE_NAME, and put the value (a credential) in that environment variable");
         }
 
         return variable;
     }
-
-    private static BrdlException Invalid(string cache, string problem) =>
-        new(MessageCodes.InvalidAssetCache, $"The BuildrootAssetCache '{cache}' {problem}.");
 
     // RFC 9110 token characters.
     [GeneratedRegex(@"\A[!#$%&'*+\-.^_`|~0-9A-Za-z]+\z")]

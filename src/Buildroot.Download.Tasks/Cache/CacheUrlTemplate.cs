@@ -170,7 +170,8 @@ internal sealed partial class CacheUrlTemplate
         return index < 0 ? text.Length : index;
     }
 
-    private static BrdlException Invalid(string template, string problem) =>
+    /// <summary>The error for an invalid <c>BuildrootAssetCache</c> item: its template (any credential in it hidden) and what is wrong.</summary>
+    public static BrdlException Invalid(string template, string problem) =>
         new(MessageCodes.InvalidAssetCache, $"The BuildrootAssetCache '{SecretRedactor.Redact(template)}' {problem}.");
 
     [GeneratedRegex(@"\{[^{}]*\}")]

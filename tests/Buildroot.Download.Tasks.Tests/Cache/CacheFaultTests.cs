@@ -40,6 +40,22 @@ public sealed class CacheFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_failed_lookup_the_store_is_not_asked_again_in_this_build()
+    {
+        var (_, first, _) = _kit.NewFile(name: "a.tar.gz");
+        var (_, second, _) = _kit.NewFile(name: "b.tar.gz");
+        AssetCacheClient client = _kit.Client(false, Item($"{_stalling.BaseUri}/cache/{{sha256}}"));
+
+        await client.FetchAsync(first, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+        int connections = _stalling.Connections;
+        CacheFetchResult result = await client.FetchAsync(second, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
+
+        result.IsHit.ShouldBeFalse();
+        _stalling.Connections.ShouldBe(connections, "the second file does not wait on the dead store");
+        _kit.Log.Warnings.ShouldHaveSingleItem().Text.ShouldContain("not used again in this build");
+    }
+
+    [Fact]
     public async Task An_upload_to_a_store_that_stalls_gives_up_at_the_stall_limit_with_a_warning()
     {
         var (path, entry, _) = _kit.NewFile(length: 8 << 20);

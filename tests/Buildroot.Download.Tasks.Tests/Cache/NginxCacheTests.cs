@@ -28,7 +28,7 @@ public sealed class NginxCacheTests : IDisposable
         result.Digests["md5"].ShouldBe(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(content)).ToLowerInvariant());
         result.ToFill.ShouldBeEmpty();
         _kit.Log.Warnings.ShouldBeEmpty();
-        _nginx.AccessLog.ShouldContain(line => line.StartsWith($"PUT /cache/zlib/{entry.Sha256} 201", StringComparison.Ordinal), string.Join('\n', _nginx.AccessLog));
+        _nginx.WaitForAccessLog(line => line.StartsWith($"PUT /cache/zlib/{entry.Sha256} ", StringComparison.Ordinal)).ShouldContain(" 201 ");
     }
 
     [RequiresToolsFact(NginxWebDavServer.NginxPath)]
@@ -82,6 +82,21 @@ public sealed class NginxCacheTests : IDisposable
         warning.Text.ShouldContain("do not allow writing");
         _kit.Log.Errors.ShouldBeEmpty();
         _nginx.Stored($"readonly/{entry.Sha256}").ShouldBeNull();
+    }
+
+    [RequiresToolsFact(NginxWebDavServer.NginxPath)]
+    public async Task After_a_refused_upload_no_more_uploads_go_to_that_cache_in_this_build()
+    {
+        var (firstPath, first, _) = _kit.NewFile(name: "a.tar.gz");
+        var (secondPath, second, _) = _kit.NewFile(name: "b.tar.gz");
+        AssetCacheClient client = _kit.Client(false, Item($"{_nginx.BaseUri}/readonly/{{sha256}}", ("Access", "readwrite")));
+
+        await client.StoreAsync(first, firstPath, client.Settings.Caches, _kit.Log, CancellationToken.None);
+        await client.StoreAsync(second, secondPath, client.Settings.Caches, _kit.Log, CancellationToken.None);
+
+        _kit.Log.Warnings.ShouldHaveSingleItem().Text.ShouldContain("No more uploads go to it in this build");
+        _kit.Log.Details.Count(line => line.StartsWith("PUT ", StringComparison.Ordinal)).ShouldBe(1, "the second file is not sent to a store that refused the first");
+        _nginx.WaitForAccessLog(line => line.StartsWith("PUT /readonly/", StringComparison.Ordinal)).ShouldContain(" 403 ");
     }
 
     [RequiresToolsFact(NginxWebDavServer.NginxPath)]

@@ -8,42 +8,44 @@ namespace Buildroot.Download.Tasks.Tests.Cache;
 /// <summary>
 /// An s3:// cache against a real S3-compatible server on loopback that recomputes every
 /// request's Signature Version 4 and refuses a wrong one (see <see cref="S3CompatibleServer"/>).
+/// Each test stores entries of its own (random content, so its own sha256) in one shared server.
 /// </summary>
-public sealed class S3CacheTests : IDisposable
+public sealed class S3CacheTests(SharedStore<S3CompatibleServer> shared) : IClassFixture<SharedStore<S3CompatibleServer>>, IDisposable
 {
-    private readonly S3CompatibleServer _s3 = new();
     private readonly CacheTestKit _kit = new();
+
+    private S3CompatibleServer Store => shared.Store;
 
     [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
     public async Task A_signed_upload_is_found_again_with_a_signed_lookup()
     {
         var (path, entry, content) = _kit.NewFile(name: "a b$c.tar.gz");
-        _kit.SetEnvironment(_s3.Environment());
+        _kit.SetEnvironment(Store.Environment());
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/buildroot/{{package}}/{{file}}-{{sha256}}", ("Access", "readwrite")));
 
         await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
         CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
 
-        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + Store.Output);
         result.IsHit.ShouldBeTrue();
         File.ReadAllBytes(_kit.ScratchPath).ShouldBe(content);
-        _s3.Stored($"buildroot/zlib/a%20b%24c.tar.gz-{entry.Sha256}").ShouldBe(content);
+        Store.Stored($"buildroot/zlib/a%20b%24c.tar.gz-{entry.Sha256}").ShouldBe(content);
     }
 
     [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
     public async Task Temporary_credentials_sign_the_session_token_too()
     {
         var (path, entry, content) = _kit.NewFile();
-        _kit.SetEnvironment(_s3.Environment());
+        _kit.SetEnvironment(Store.Environment());
         _kit.SetEnvironment("AWS_SESSION_TOKEN", "session-token-6e86291e");
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
 
         await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
         CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
 
-        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + Store.Output);
         result.IsHit.ShouldBeTrue();
-        _s3.Stored(entry.Sha256!).ShouldBe(content);
+        Store.Stored(entry.Sha256!).ShouldBe(content);
         _kit.Log.Transcript.ShouldNotContain("session-token-6e86291e");
     }
 
@@ -51,22 +53,22 @@ public sealed class S3CacheTests : IDisposable
     public async Task A_missing_object_is_a_miss()
     {
         var (_, entry, _) = _kit.NewFile();
-        _kit.SetEnvironment(_s3.Environment());
+        _kit.SetEnvironment(Store.Environment());
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
 
         CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
 
         result.IsHit.ShouldBeFalse();
         result.ToFill.ShouldHaveSingleItem();
-        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + _s3.Output);
+        _kit.Log.Warnings.ShouldBeEmpty(_kit.Log.Transcript + Store.Output);
     }
 
     [RequiresToolsFact("node", S3CompatibleServer.CliPath)]
     public async Task A_corrupt_object_is_detected_by_its_hash()
     {
         var (_, entry, content) = _kit.NewFile();
-        _s3.Place(entry.Sha256!, [.. Enumerable.Reverse(content)]);
-        _kit.SetEnvironment(_s3.Environment());
+        Store.Place(entry.Sha256!, [.. Enumerable.Reverse(content)]);
+        _kit.SetEnvironment(Store.Environment());
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}"));
 
         CacheFetchResult result = await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
@@ -81,7 +83,7 @@ public sealed class S3CacheTests : IDisposable
     {
         var (path, entry, _) = _kit.NewFile();
         const string WrongSecret = "wrong-secret-5d672d79";
-        _kit.SetEnvironment(_s3.Environment(secret: WrongSecret));
+        _kit.SetEnvironment(Store.Environment(secret: WrongSecret));
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}", ("Access", "readwrite")));
 
         await client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, CancellationToken.None);
@@ -90,8 +92,8 @@ public sealed class S3CacheTests : IDisposable
         result.IsHit.ShouldBeFalse();
         _kit.Log.Warnings.Select(w => w.Code).ShouldBe([MessageCodes.AssetCacheUploadFailed, MessageCodes.AssetCacheLookupFailed]);
         _kit.Log.Warnings.ShouldAllBe(w => w.Text.Contains("403", StringComparison.Ordinal));
-        _s3.Output.ShouldContain("403", Case.Sensitive, _s3.Output);
-        _s3.Stored(entry.Sha256!).ShouldBeNull();
+        Store.Output.ShouldContain("403", Case.Sensitive, Store.Output);
+        Store.Stored(entry.Sha256!).ShouldBeNull();
         _kit.Log.Transcript.ShouldNotContain(WrongSecret);
     }
 
@@ -100,7 +102,7 @@ public sealed class S3CacheTests : IDisposable
     {
         var (_, entry, _) = _kit.NewFile();
         _kit.SetEnvironment("AWS_ACCESS_KEY_ID", S3CompatibleServer.AccessKeyId);
-        _kit.SetEnvironment("AWS_ENDPOINT_URL", _s3.Endpoint);
+        _kit.SetEnvironment("AWS_ENDPOINT_URL", Store.Endpoint);
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/{{sha256}}"));
 
         await client.FetchAsync(entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
@@ -116,14 +118,14 @@ public sealed class S3CacheTests : IDisposable
         // An independent check of the key encoding and the signing: AWS's .NET SDK (tests only)
         // addresses the same objects as our client, through the same signature-checking store.
         var (path, entry, content) = _kit.NewFile(package: "lib+x", name: "a b$c=d~e.tar.gz");
-        _kit.SetEnvironment(_s3.Environment());
+        _kit.SetEnvironment(Store.Environment());
         AssetCacheClient client = _kit.Client(false, Item($"s3://{S3CompatibleServer.Bucket}/br/{{package}}/{{file}}/{{sha256}}", ("Access", "readwrite")));
         string key = $"br/lib+x/a b$c=d~e.tar.gz/{entry.Sha256}";
         using var sdk = new Amazon.S3.AmazonS3Client(
             new Amazon.Runtime.BasicAWSCredentials(S3CompatibleServer.AccessKeyId, S3CompatibleServer.SecretAccessKey),
             new Amazon.S3.AmazonS3Config
             {
-                ServiceURL = _s3.Endpoint,
+                ServiceURL = Store.Endpoint,
                 ForcePathStyle = true,
                 AuthenticationRegion = "us-east-1",
                 RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
@@ -147,14 +149,10 @@ public sealed class S3CacheTests : IDisposable
         });
         CacheFetchResult result = await client.FetchAsync(other.Entry, _kit.ScratchPath, [], _kit.Log, CancellationToken.None);
 
-        result.IsHit.ShouldBeTrue(_kit.Log.Transcript + _s3.Output);
+        result.IsHit.ShouldBeTrue(_kit.Log.Transcript + Store.Output);
         File.ReadAllBytes(_kit.ScratchPath).ShouldBe(other.Content);
         _kit.Log.Warnings.ShouldBeEmpty();
     }
 
-    public void Dispose()
-    {
-        _kit.Dispose();
-        _s3.Dispose();
-    }
+    public void Dispose() => _kit.Dispose();
 }
