@@ -140,9 +140,10 @@ internal sealed class HttpDownloader : IDisposable
             {
                 SiteUris.DeletePartialOutput(outputPath);
                 string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
+                // The advice speaks of a package's site; a cache lookup's caller gives its own.
                 throw new BrdlException(
                     MessageCodes.HttpFailed,
-                    $"Could not download {target.Display}{tries}: {failure.Message}.{failure.Advice}");
+                    $"Could not download {target.Display}{tries}: {failure.Message}.{(absentIsNull ? string.Empty : failure.Advice)}");
             }
         }
     }

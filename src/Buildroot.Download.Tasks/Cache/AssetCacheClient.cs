@@ -157,7 +157,8 @@ internal sealed class AssetCacheClient
                 candidate.ReadFailed = true;
                 log.Warning(
                     MessageCodes.AssetCacheLookupFailed,
-                    $"{cache.Name} could not be read for {entry}: {e.Message} It is not used again in this build; the next {(_settings.CacheOnly ? "cache" : "cache or site")} is tried.");
+                    $"{cache.Name} could not be read for {entry}: {e.Message} Check its URL and the credentials its environment variables give. "
+                    + $"It is not used again in this build; the next {(_settings.CacheOnly ? "cache" : "cache or site")} is tried.");
                 answers.Add($"{cache.Name}: failed ({e.Message})");
             }
         }
@@ -230,7 +231,7 @@ internal sealed class AssetCacheClient
             $"{entry.Package}: {entry.FileName} (sha256 {entry.Sha256 ?? "unknown"}) is in no asset cache, and BuildrootAssetCacheOnly forbids any other site. "
             + $"The caches answered: {string.Join("; ", answers)}. Store it in a cache from a machine with network access (a build there with Access=\"readwrite\"), or turn BuildrootAssetCacheOnly off.");
 
-    private EndpointOrProblem Resolve(AssetCacheLocation location, Func<string, string?> environment, Func<DateTimeOffset> clock)
+    private static EndpointOrProblem Resolve(AssetCacheLocation location, Func<string, string?> environment, Func<DateTimeOffset> clock)
     {
         try
         {

@@ -128,6 +128,8 @@ public sealed class NginxCacheTests : IDisposable
         var warning = _kit.Log.Warnings.ShouldHaveSingleItem();
         warning.Code.ShouldBe(MessageCodes.AssetCacheLookupFailed);
         warning.Text.ShouldContain("401");
+        warning.Text.ShouldContain("the credentials its environment variables give");
+        warning.Text.ShouldNotContain("site URL", Case.Insensitive, "user-info in a cache URL is refused: the site advice would mislead");
         _kit.Log.Transcript.ShouldNotContain("not-the-token-8f2e");
     }
 
