@@ -13,7 +13,7 @@ namespace Buildroot.Download.Tasks.TestUtilities;
 public sealed class LoopbackServerProcess : IDisposable
 {
     private const int Attempts = 3;
-    private static readonly TimeSpan StartTimeLimit = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DefaultStartTimeLimit = TimeSpan.FromSeconds(15);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -37,7 +37,11 @@ public sealed class LoopbackServerProcess : IDisposable
 
     /// <param name="tool">The server program, by absolute path (sshd re-executes itself from it).</param>
     /// <param name="arguments">Its arguments, given the port to listen on.</param>
-    public static LoopbackServerProcess Start(string tool, Func<int, IEnumerable<string>> arguments)
+    /// <param name="startTimeLimit">
+    /// How long it may take to listen (15 s by default; a node server loading hundreds of
+    /// modules on a machine busy with other tests needs longer).
+    /// </param>
+    public static LoopbackServerProcess Start(string tool, Func<int, IEnumerable<string>> arguments, TimeSpan? startTimeLimit = null)
     {
         // The port is free when chosen, but any process on the machine may take it before the
         // server binds it: a server that exits instead of listening is tried again on another.
@@ -59,7 +63,7 @@ public sealed class LoopbackServerProcess : IDisposable
             var server = new LoopbackServerProcess(startInfo, port);
             try
             {
-                server.WaitUntilAccepting();
+                server.WaitUntilAccepting(startTimeLimit ?? DefaultStartTimeLimit);
                 return server;
             }
             catch (InvalidOperationException) when (attempt < Attempts)
@@ -98,10 +102,10 @@ public sealed class LoopbackServerProcess : IDisposable
         return port;
     }
 
-    private void WaitUntilAccepting()
+    private void WaitUntilAccepting(TimeSpan startTimeLimit)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeLimit)
+        while (clock.Elapsed < startTimeLimit)
         {
             try
             {
@@ -120,7 +124,7 @@ public sealed class LoopbackServerProcess : IDisposable
             return;
         }
 
-        throw new TimeoutException($"{_process.StartInfo.FileName} did not accept connections on 127.0.0.1:{Port} after {StartTimeLimit.TotalSeconds} s: {Output}");
+        throw new TimeoutException($"{_process.StartInfo.FileName} did not accept connections on 127.0.0.1:{Port} after {startTimeLimit.TotalSeconds} s: {Output}");
     }
 
     private void ThrowIfExited()

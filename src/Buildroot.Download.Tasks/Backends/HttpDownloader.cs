@@ -83,9 +83,49 @@ internal sealed class HttpDownloader : IDisposable
         TransferLimits limits,
         bool quiet,
         IBuildLog log,
+        CancellationToken cancellationToken) =>
+        (await FetchAsync(url, null, outputPath, wantedDigests, limits, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// As <see cref="DownloadAsync"/>, for a cache lookup: <paramref name="prepare"/> adds each try's
+    /// headers (a cache's credentials, a fresh signature), messages name the URL as <paramref name="display"/>
+    /// (which leaves out a secret query), and an answer of 404 or 410 returns null (the entry is
+    /// absent) instead of throwing.
+    /// </summary>
+    public Task<ImmutableDictionary<string, string>?> DownloadIfPresentAsync(
+        string url,
+        string display,
+        string outputPath,
+        IEnumerable<string> wantedDigests,
+        TransferLimits limits,
+        Action<HttpRequestMessage> prepare,
+        IBuildLog log,
+        CancellationToken cancellationToken) =>
+        FetchAsync(url, display, outputPath, wantedDigests, limits, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> (an upload) through the shared client, with the user agent
+    /// added; the answer's headers are awaited, not its body. Time limits are the caller's.
+    /// </summary>
+    internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.UserAgent.Add(UserAgent);
+        return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private async Task<ImmutableDictionary<string, string>?> FetchAsync(
+        string url,
+        string? display,
+        string outputPath,
+        IEnumerable<string> wantedDigests,
+        TransferLimits limits,
+        bool quiet,
+        Action<HttpRequestMessage>? prepare,
+        bool absentIsNull,
+        IBuildLog log,
         CancellationToken cancellationToken)
     {
-        HttpTarget target = HttpTarget.Parse(url);
+        HttpTarget target = HttpTarget.Parse(url, display);
         string[] algorithms = wantedDigests.ToArray();
         if (!quiet)
         {
@@ -97,7 +137,12 @@ internal sealed class HttpDownloader : IDisposable
         {
             try
             {
-                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, cancellationToken).ConfigureAwait(false);
+                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, prepare, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FailedTry failure) when (absentIsNull && failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            {
+                SiteUris.DeletePartialOutput(outputPath);
+                return null;
             }
             catch (FailedTry failure)
             {
@@ -107,10 +152,11 @@ internal sealed class HttpDownloader : IDisposable
                 {
                     SiteUris.DeletePartialOutput(outputPath);
                     string tries = attempt > 1 ? $" after {attempt} tries" : string.Empty;
+                    // The advice speaks of a package's site; a cache lookup's caller gives its own.
                     throw new BrdlException(
                         FailureScope.Attempt,
                         failure.Stalled ? MessageCodes.TransferStalled : MessageCodes.HttpFailed,
-                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{failure.Advice}");
+                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{(absentIsNull ? string.Empty : failure.Advice)}");
                 }
 
                 if (!quiet)
@@ -157,6 +203,7 @@ internal sealed class HttpDownloader : IDisposable
         string[] algorithms,
         TransferLimits limits,
         HttpRetryBudget budget,
+        Action<HttpRequestMessage>? prepare,
         CancellationToken cancellationToken)
     {
         // Re-armed whenever enough bytes have arrived: it fires only when the server makes no progress that long.
@@ -166,7 +213,7 @@ internal sealed class HttpDownloader : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await SendFollowingRedirectsAsync(target, stall.Token).ConfigureAwait(false);
+                response = await SendFollowingRedirectsAsync(target, prepare, stall.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -186,7 +233,8 @@ internal sealed class HttpDownloader : IDisposable
                     throw new FailedTry(
                         $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}",
                         HttpRetryPolicy.IsTransient(response.StatusCode),
-                        AdviceFor(response.StatusCode, target.Uri))
+                        AdviceFor(response.StatusCode, target.Uri),
+                        response.StatusCode)
                     {
                         RetryAfter = HttpRetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
                     };
@@ -216,7 +264,7 @@ internal sealed class HttpDownloader : IDisposable
     /// file) and at most <see cref="MostRedirects"/> of them. Credentials go only to the host
     /// they were given for.
     /// </summary>
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpTarget target, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpTarget target, Action<HttpRequestMessage>? prepare, CancellationToken cancellationToken)
     {
         Uri current = target.Uri;
         for (int redirects = 0; ; redirects++)
@@ -226,6 +274,7 @@ internal sealed class HttpDownloader : IDisposable
             if (IsSameOrigin(current, target.Uri))
             {
                 request.Headers.Authorization = target.Authorization;
+                prepare?.Invoke(request);
             }
 
             HttpResponseMessage response = await _client
@@ -341,11 +390,14 @@ internal sealed class HttpDownloader : IDisposable
     }
 
     /// <summary>A try that failed, and whether another could succeed.</summary>
-    private sealed class FailedTry(string message, bool transient, string advice = "") : Exception(message)
+    private sealed class FailedTry(string message, bool transient, string advice = "", HttpStatusCode? status = null) : Exception(message)
     {
         public bool Transient { get; } = transient;
 
         public string Advice { get; } = advice;
+
+        /// <summary>The server's answer, when it gave one.</summary>
+        public HttpStatusCode? Status { get; } = status;
 
         /// <summary>The server made no progress for the stall limit.</summary>
         public bool Stalled { get; init; }
@@ -357,9 +409,10 @@ internal sealed class HttpDownloader : IDisposable
     /// <summary>The URL to request, with its credentials moved into an Authorization header.</summary>
     private sealed record HttpTarget(Uri Uri, AuthenticationHeaderValue? Authorization, string Display)
     {
-        public static HttpTarget Parse(string url)
+        /// <param name="display">How messages name the URL; by default the URL with its secrets hidden.</param>
+        public static HttpTarget Parse(string url, string? display)
         {
-            string display = SecretRedactor.Redact(url);
+            display ??= SecretRedactor.Redact(url);
             if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
             {
                 throw new BrdlException(FailureScope.Attempt, MessageCodes.HttpFailed, $"'{display}' is not an http or https URL.");

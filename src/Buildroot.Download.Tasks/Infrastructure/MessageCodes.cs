@@ -4,7 +4,8 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 /// Every error and warning the package reports carries one of these codes, so that users
 /// can search for it and tests can assert it. Codes are never reused for another meaning.
 /// Ranges: 00xx input and settings, 01xx download wrapper, 02xx hashes, 03xx backends, 04xx archives,
-/// 05xx vendoring, 06xx locks and processes, 07xx manifests, 10xx release pipelines (SBOM, legal-info, hash updates).
+/// 05xx vendoring, 06xx locks and processes, 07xx manifests, 09xx the asset cache, 10xx release pipelines
+/// (SBOM, legal-info, hash updates).
 /// </summary>
 internal static class MessageCodes
 {
@@ -90,6 +91,15 @@ internal static class MessageCodes
     public const string NeededPackageLeftOut = "BRDL0705";
     public const string ManifestPackageInvalid = "BRDL0706";
     public const string UnknownSelectedPackage = "BRDL0707";
+
+    // 09xx: the content-addressed asset cache (BuildrootAssetCache items).
+    public const string InvalidAssetCache = "BRDL0901";
+    public const string AssetCacheOnlyWithoutCache = "BRDL0902";
+    public const string AssetCacheCredentialMissing = "BRDL0903";
+    public const string AssetCacheLookupFailed = "BRDL0904";
+    public const string AssetCacheEntryCorrupt = "BRDL0905";
+    public const string AssetCacheUploadFailed = "BRDL0906";
+    public const string AssetCacheOnlyMiss = "BRDL0907";
 
     // 10xx: what release pipelines get: the SBOM, legal-info, hash updates.
     public const string SbomFileWithoutHash = "BRDL1001";

@@ -3,14 +3,18 @@ using System.Text.RegularExpressions;
 namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
-/// Hides the user-info part of URLs (<c>https://user:token@host</c>) in anything we print:
-/// credentials in a package's site must never reach a build log. Every message passes through
-/// here, including ones that quote hostile input, so the matching runs in time linear in the
-/// text (a backtracking pattern took minutes on a one-megabyte line).
+/// Hides credentials in anything we print: the user-info part of URLs
+/// (<c>https://user:token@host</c>) and the values of query parameters that carry a signature
+/// or a token (an Azure SAS token's <c>sig=</c>, a presigned S3 URL's <c>X-Amz-Signature=</c>,
+/// <c>X-Amz-Credential=</c> and <c>X-Amz-Security-Token=</c>, <c>access_token=</c>, …):
+/// a package's site or an asset cache URL must never bring a secret into a build log.
+/// Every message passes through here, including ones that quote hostile input, so the matching
+/// runs in time linear in the text (a backtracking pattern took minutes on a one-megabyte line).
 /// </summary>
 internal static partial class SecretRedactor
 {
-    public static string Redact(string text) => UserInfoInUrl().Replace(text, "$1***@");
+    public static string Redact(string text) =>
+        SecretQueryValue().Replace(UserInfoInUrl().Replace(text, "$1***@"), "$1***");
 
     /// <summary>True when <paramref name="text"/> holds a URL with a password (<c>scheme://user:password@host</c>).</summary>
     public static bool HoldsPassword(string text) => PasswordInUrl().IsMatch(text);
@@ -20,4 +24,10 @@ internal static partial class SecretRedactor
 
     [GeneratedRegex(@"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/@\s:]*:[^/@\s]+@", RegexOptions.NonBacktracking)]
     private static partial Regex PasswordInUrl();
+
+    // A parameter name after ? or &, then its value up to the next &, # or blank.
+    [GeneratedRegex(
+        @"([?&](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|access_token|token|password|secret|key)=)[^&#\s""'<>]+",
+        RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
+    private static partial Regex SecretQueryValue();
 }
