@@ -103,16 +103,23 @@ public sealed class LeftoverTests : IDisposable
         Task<ImmutableArray<DownloadedFile>> first = DownloadAsync(Zlib());
         await _server.BodyStarted;
 
+        // The server has sent the first bytes; the client opens its scratch file as they arrive.
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); InFlight().Length == 0 && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(20);
+        }
+
         // Another build opening the same scratch root while the first one is mid-download.
         using (ScratchSpace.Open(ScratchRoot, _log))
         {
         }
 
-        string[] inFlight = Directory.GetFiles(ScratchRoot, "zlib-1.3.1.tar.gz", SearchOption.AllDirectories);
-        inFlight.ShouldHaveSingleItem("the live build's partial download was reclaimed from under it");
+        InFlight().ShouldHaveSingleItem("the live build's partial download was reclaimed from under it");
         (await first).ShouldHaveSingleItem();
         _log.Errors.ShouldBeEmpty();
     }
+
+    private string[] InFlight() => Directory.GetFiles(ScratchRoot, "zlib-1.3.1.tar.gz", SearchOption.AllDirectories);
 
     private PackageSpec Zlib() => new()
     {
