@@ -79,7 +79,7 @@ public class ArchiveBenchmarks
             }
             else
             {
-                using Microsoft.Win32.SafeHandles.SafeFileHandle content = File.OpenHandle(entry.FullPath);
+                using SourceFile content = SourceFile.Open(entry.FullPath);
                 writer.WriteFile(entry.RelativePath, entry.Status.Mode, content, entry.Status.Size, entry.FullPath);
             }
         }

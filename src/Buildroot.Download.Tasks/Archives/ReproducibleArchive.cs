@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Buildroot.Download.Tasks.Infrastructure;
-using Microsoft.Win32.SafeHandles;
 
 namespace Buildroot.Download.Tasks.Archives;
 
@@ -90,6 +90,7 @@ internal static class ReproducibleArchive
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one pass per file: see ArchiveSourceTree.Next
     private static void WriteTar(Stream pipe, ArchiveRequest request, long mtime, IEnumerable<ArchiveSourceEntry> entries, CancellationToken cancellationToken)
     {
         // The pipe is not disposed here: it belongs to the process runner.
@@ -115,7 +116,7 @@ internal static class ReproducibleArchive
                     firstNames[firstKey] = entry.RelativePath;
                 }
 
-                using SafeFileHandle content = OpenSource(entry);
+                using SourceFile content = OpenSource(entry);
                 tar.WriteFile(entry.RelativePath, entry.Status.Mode, content, entry.Status.Size, entry.FullPath);
             }
         }
@@ -123,12 +124,11 @@ internal static class ReproducibleArchive
         tar.Finish();
     }
 
-    private static SafeFileHandle OpenSource(ArchiveSourceEntry entry)
+    private static SourceFile OpenSource(ArchiveSourceEntry entry)
     {
         try
         {
-            // Shared for reading and writing: no lock is taken on a file someone else may hold.
-            return File.OpenHandle(entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return SourceFile.Open(entry.FullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

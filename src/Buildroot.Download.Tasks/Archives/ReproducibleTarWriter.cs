@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Archives;
@@ -58,10 +58,10 @@ internal sealed class ReproducibleTarWriter
 
     /// <summary>Writes a regular file: its header, exactly <paramref name="size"/> bytes of <paramref name="content"/>, zeros to the block end.</summary>
     /// <param name="relativePath">The path under the archived folder, UTF-8, without <c>./</c>.</param>
-    /// <param name="content">The open file, read from its start without moving any file position.</param>
+    /// <param name="content">The open file, read from its start.</param>
     /// <param name="sourceDescription">Names the file in errors.</param>
-    public void WriteFile(byte[] relativePath, UnixFileMode mode, SafeFileHandle content, long size, string sourceDescription) =>
-        WriteFile(relativePath, mode, size, sourceDescription, (buffer, offset) => RandomAccess.Read(content, buffer, offset));
+    public void WriteFile(byte[] relativePath, UnixFileMode mode, SourceFile content, long size, string sourceDescription) =>
+        WriteFile(relativePath, mode, size, sourceDescription, content.ReadAt);
 
     /// <summary>The same from a stream read from where it stands.</summary>
     public void WriteFile(byte[] relativePath, UnixFileMode mode, Stream content, long size, string sourceDescription) =>
@@ -87,6 +87,7 @@ internal sealed class ReproducibleTarWriter
         _output.Flush();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
     private void WriteFile(byte[] relativePath, UnixFileMode mode, long size, string sourceDescription, ReadAt read)
     {
         WriteHeaders(relativePath, NormalizeMode(mode), size, UstarHeader.RegularFile, linkTarget: []);
@@ -120,6 +121,7 @@ internal sealed class ReproducibleTarWriter
         PadToBlock();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
     private void WriteHeaders(byte[] relativePath, int mode, long size, byte typeFlag, byte[] linkTarget)
     {
         byte[] storedName = [.. _basePrefix, .. relativePath];
@@ -184,6 +186,7 @@ internal sealed class ReproducibleTarWriter
     private static bool IsAscii(byte[] value) => Array.TrueForAll(value, b => b < 0x80);
 
     /// <summary>The next 512 bytes of the output, to encode a header into (headers always start on a block edge).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
     private Span<byte> ReserveBlock()
     {
         if (_buffer.Length - _used < UstarHeader.BlockSize)
@@ -214,6 +217,7 @@ internal sealed class ReproducibleTarWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
     private void WriteZeros(int count)
     {
         while (count > 0)
@@ -231,6 +235,7 @@ internal sealed class ReproducibleTarWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
     private void PadToBlock()
     {
         int partial = (int)(_bytesWritten % UstarHeader.BlockSize);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Buildroot.Download.Tasks.Archives;
@@ -31,6 +32,7 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, UnixFileMode M
     /// <c>statx</c>, whose layout is the same on every architecture; null elsewhere, where the
     /// caller falls back on what .NET tells (no hard links, no special files).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per file: see ArchiveSourceTree.Next
     public static UnixFileStatus? TryGet(string path)
     {
         if (s_unavailable)
