@@ -12,7 +12,7 @@ internal static partial class DownloadRows
     public static IEnumerable<TableLine> LargeFile(BenchContext context)
     {
         Console.WriteLine("== one 2 GiB file over loopback HTTP");
-        if (BackgroundServer.Find("nginx") is not { } nginx)
+        if (Servers.Find("nginx") is not { } nginx)
         {
             yield return Skipped("one 2 GiB file over loopback HTTP", "nginx is not installed");
             yield break;
@@ -20,7 +20,7 @@ internal static partial class DownloadRows
 
         string www = context.Folder("www");
         (string file, string sha256, _) = Workloads.RandomFile(Path.Combine(www, "big-2g.bin"), 2L << 30, seed: 2);
-        using BackgroundServer server = BackgroundServer.Nginx(nginx, www, context.Folder("nginx"));
+        using LoopbackServerProcess server = Servers.Nginx(nginx, www, context.Folder("nginx"));
         string site = $"http://127.0.0.1:{server.Port}";
         string hashFile = Path.Combine(context.Folder("hashes"), "big.hash");
         File.WriteAllText(hashFile, $"sha256 {sha256} big-2g.bin\n");
