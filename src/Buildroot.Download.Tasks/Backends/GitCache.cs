@@ -33,6 +33,9 @@ internal sealed class GitCache
 
         """;
 
+    /// <summary>The last commit fetched alone; no changeset name resolves to it.</summary>
+    private const string LastFetchedRef = "refs/brdl/last-fetched";
+
     private readonly GitRunner _git;
     private readonly BackendRequest _request;
 
@@ -191,7 +194,15 @@ internal sealed class GitCache
         ExternalCommand verify = _git.Command("rev-parse", "--quiet", "--verify", "FETCH_HEAD^{commit}").WithoutThrowingOnFailure();
         CommandResult result = await _git.RunAsync(verify, cancellationToken).ConfigureAwait(false);
         string commit = result.StandardOutput.Trim();
-        return result.Succeeded && commit.Length > 0 ? commit : null;
+        if (!result.Succeeded || commit.Length == 0)
+        {
+            return null;
+        }
+
+        // A ref on it, so that the next version's fetch offers it as a commit we have: without
+        // one, git has nothing to offer and the server sends that version's whole tree again.
+        await _git.RunAsync(_git.Command("update-ref", LastFetchedRef, commit), cancellationToken).ConfigureAwait(false);
+        return commit;
     }
 
     /// <summary>

@@ -30,21 +30,30 @@ public sealed class GitShallowFetchTests : IDisposable
     }
 
     [RequiresToolsFact("git")]
-    public async Task The_next_version_from_a_shallow_cache_fetches_that_commit_alone_too()
+    public async Task The_next_version_from_a_shallow_cache_fetches_that_commit_alone_and_only_what_changed()
     {
         var remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "next");
-        await remote.CommitAsync("v1", ("file", "one\n"));
+        (string Path, string Content)[] unchanged = Enumerable.Range(0, 20).Select(i => ($"same{i}", $"unchanged file {i}\n")).ToArray();
+        await remote.CommitAsync("v1", [("file", "one\n"), .. unchanged]);
         await remote.GitAsync("tag", "v1");
         await remote.CommitAsync("between", ("file", "between\n"));
         await remote.CommitAsync("v2", ("file", "two\n"), ("new", "new in v2\n"));
         await remote.GitAsync("tag", "v2");
         await remote.PushAsync("master", "--tags");
         await _harness.DownloadAsync(remote.Url, "v1");
+        string gitDir = Path.Combine(_harness.CacheFolder, ".git");
+
+        // What the server sends is kept as a pack, so objects sent again are counted again.
+        await TestGitRemote.RunAsync(_harness.CacheFolder, "--git-dir", gitDir, "config", "fetch.unpackLimit", "1");
+        int objectsAfterV1 = await ObjectsInCacheAsync();
 
         string archive = await _harness.DownloadAsync(remote.Url, "v2");
 
         (await CommitsInCacheAsync()).Order(StringComparer.Ordinal).ShouldBe(["v1", "v2"]);
-        TarListing.Names(archive).ShouldBe(["pkg-v2/file", "pkg-v2/new"]);
+        TarListing.Names(archive).ShouldBe(["pkg-v2/file", "pkg-v2/new", .. unchanged.Select(f => $"pkg-v2/{f.Path}").Order(StringComparer.Ordinal)]);
+
+        // The commit, its tree, the two new blobs and little else: not the 20 files v1 already had.
+        (await ObjectsInCacheAsync() - objectsAfterV1).ShouldBeLessThan(10, "the server sent v2's whole tree again: the fetch offered nothing the cache has");
     }
 
     [RequiresToolsFact("git")]
@@ -109,6 +118,15 @@ public sealed class GitShallowFetchTests : IDisposable
     [InlineData("100%", false)]
     public void Formats_that_read_more_than_the_commit_need_its_history(string format, bool needsHistory) =>
         Buildroot.Download.Tasks.Backends.GitFormatHistory.NeedsHistory(format).ShouldBe(needsHistory, format);
+
+    /// <summary>How many objects the cache's packs hold (duplicates across packs counted again).</summary>
+    private async Task<int> ObjectsInCacheAsync()
+    {
+        string gitDir = Path.Combine(_harness.CacheFolder, ".git");
+        string counts = await TestGitRemote.RunAsync(_harness.CacheFolder, "--git-dir", gitDir, "count-objects", "-v");
+        return counts.Split('\n').Where(line => line.StartsWith("count: ", StringComparison.Ordinal) || line.StartsWith("in-pack: ", StringComparison.Ordinal))
+            .Sum(line => int.Parse(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>The subjects of the commits the cache holds, whatever refs point at them.</summary>
     private async Task<List<string>> CommitsInCacheAsync()
