@@ -112,6 +112,21 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_with_everything_stamped_does_not_wait_for_the_package_lock()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        await DownloadAsync(zlib);
+        string lockFile = _folder.Combine("dl", "zlib", ".lock");
+        using var holder = CrossProcessLockTests.StartFlockHolder(lockFile, seconds: 20);
+        var later = new RecordingLog();
+
+        DownloadedFile file = (await DownloadAsync([zlib], log: later)).ShouldHaveSingleItem();
+
+        file.Verified.ShouldBeTrue();
+        later.Messages.ShouldNotContain(m => m.Contains("Waiting for the lock"), "a file its stamp vouches for is read without the lock: files are only ever replaced by a rename");
+    }
+
+    [Fact]
     public async Task A_new_hash_line_makes_the_existing_file_checked_again()
     {
         await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
