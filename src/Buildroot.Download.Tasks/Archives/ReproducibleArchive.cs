@@ -24,7 +24,7 @@ internal sealed record ArchiveRequest(
 }
 
 /// <summary>
-/// Buildroot's reproducible archive (BEHAVIOUR.md, "The reproducible archive"): the same
+/// Buildroot's reproducible archive (docs/behaviour.md, "Reproducible archives"): the same
 /// bytes as <c>tar --format=posix … | gzip -6 -n</c> with GNU tar 1.35.
 /// The tar stream is written here (<see cref="ReproducibleTarWriter"/>), on a thread of its own,
 /// while the tree is walked in sorted order, and piped straight into the host gzip from the
