@@ -105,6 +105,12 @@ public sealed class LoopbackHttpServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="times"/> requests with <paramref name="method"/> for <paramref name="path"/>
+    /// get <paramref name="fault"/>; other methods are answered as usual (a store that answers lookups but stalls on <c>PUT</c>).
+    /// </summary>
+    public void Misbehave(string method, string path, Fault fault, int times = 1) => Misbehave($"{method} {path}", fault, times);
+
     public int RequestCount(string path) => _requests.Count(r => r.Path == path);
 
     public void ClearRequests() => _requests.Clear();
@@ -195,9 +201,7 @@ public sealed class LoopbackHttpServer : IDisposable
             return null;
         }
 
-        Fault? fault = _faults.TryGetValue(request.Path, out ConcurrentQueue<Fault>? queue) && queue.TryDequeue(out Fault next)
-            ? next
-            : null;
+        Fault? fault = NextFault($"{request.Method} {request.Path}") ?? NextFault(request.Path);
         switch (fault)
         {
             case Fault.ServerError:
@@ -243,6 +247,9 @@ public sealed class LoopbackHttpServer : IDisposable
         await WriteAsync(stream, 200, "OK", request.Method == "HEAD" ? [] : content, contentLength: content.Length);
         return fault;
     }
+
+    private Fault? NextFault(string key) =>
+        _faults.TryGetValue(key, out ConcurrentQueue<Fault>? queue) && queue.TryDequeue(out Fault next) ? next : null;
 
     private async Task TrickleAsync(NetworkStream stream, byte[] content, int chunkSize, TimeSpan pause)
     {
