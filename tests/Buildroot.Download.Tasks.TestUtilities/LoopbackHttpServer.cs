@@ -25,6 +25,7 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly Task _acceptLoop;
     private readonly TaskCompletionSource _bodyStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
+    private int _disposed;
     private int _mostInFlight;
 
     public LoopbackHttpServer()
@@ -118,8 +119,14 @@ public sealed class LoopbackHttpServer : IDisposable
     /// <summary>The most requests that were being answered at the same moment.</summary>
     public int MostConcurrentRequests => Volatile.Read(ref _mostInFlight);
 
+    /// <summary>Stops the server (a test may stop it before the end, as an upstream going down); a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _listener.Stop();
         try

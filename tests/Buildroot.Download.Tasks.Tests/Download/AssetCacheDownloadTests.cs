@@ -180,32 +180,38 @@ public sealed class AssetCacheDownloadTests : IDisposable
         _log.Details.ShouldContain(d => d.Contains("zlib-1.3.1.tar.gz") && d.Contains("asset caches are not used for it"));
     }
 
-    [RequiresToolsFact(NginxWebDavServer.NginxPath)]
-    public async Task A_git_archive_in_the_cache_needs_no_git_and_no_reachable_repository()
+    [RequiresToolsTheory(NginxWebDavServer.NginxPath)]
+    [InlineData("git", null, "foo-1.0-git4.tar.gz")]
+    [InlineData("svn", null, "foo-1.0-svn5.tar.gz")]
+    [InlineData("git", "cargo", "foo-1.0-git4-cargo6.tar.gz")]
+    [InlineData("wget", "go", "foo-1.0-go2.tar.gz")]
+    public async Task An_archive_from_version_control_or_vendoring_in_the_cache_needs_no_tool_and_no_reachable_site(string method, string? postProcess, string fileName)
     {
         // Content-addressed: whatever bytes hash to the listed sha256 are the archive.
-        byte[] archive = Encoding.UTF8.GetBytes("the foo-1.0-git4.tar.gz archive another machine made\n");
+        byte[] archive = Encoding.UTF8.GetBytes($"the {fileName} archive another machine made\n");
         Nginx.Place($"cache/{Sha256(archive)}", archive);
-        string hashFile = _folder.WriteFile("packages/foo/foo.hash", $"sha256  {Sha256(archive)}  foo-1.0-git4.tar.gz\n");
+        string hashFile = _folder.WriteFile("packages/foo/foo.hash", $"sha256  {Sha256(archive)}  {fileName}\n");
         var foo = new PackageSpec
         {
             Name = "foo",
             Version = "1.0",
             SanitizedVersion = "1.0",
-            Site = "https://git.invalid/foo.git",
-            SiteMethod = "git",
-            Source = "foo-1.0-git4.tar.gz",
+            Site = method == "wget" ? "https://downloads.invalid/foo" : $"https://{method}.invalid/foo",
+            SiteMethod = method,
+            Source = fileName,
             DlSubdir = "foo",
             HashFiles = [hashFile],
+            DownloadPostProcess = postProcess,
         };
-        DownloadSettings settings = Settings("machine-1") with { Tools = new ToolPaths { Git = _folder.Combine("no-such-git") } };
+        string missing = _folder.Combine("no-such-tool");
+        DownloadSettings settings = Settings("machine-1") with { Tools = new ToolPaths { Git = missing, Svn = missing, Cargo = missing, Go = missing, Gzip = missing, Tar = missing } };
 
         DownloadedFile file = (await DownloadAsync(foo, "machine-1", Caches(false, Item(CacheItem, "read")), settings: settings)).ShouldHaveSingleItem();
 
         _log.Errors.ShouldBeEmpty();
         File.ReadAllBytes(file.Path).ShouldBe(archive);
         file.Verified.ShouldBeTrue();
-        Directory.Exists(_folder.Combine("machine-1", "dl", "foo", "git")).ShouldBeFalse("no clone was made");
+        Directory.EnumerateFileSystemEntries(_folder.Combine("machine-1", "dl", "foo")).Select(Path.GetFileName).ShouldBe([".lock", ".brdl-verified", fileName], ignoreOrder: true, "no clone, no checkout, no vendoring");
     }
 
     [RequiresToolsFact(NginxWebDavServer.NginxPath)]
