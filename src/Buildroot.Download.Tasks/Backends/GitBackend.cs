@@ -67,7 +67,8 @@ internal sealed class GitBackend : IDownloadBackend
             await checkout.FetchLargeFilesAsync(submoduleFolders.Select(f => Path.Combine(git.WorkTree, f)), cancellationToken).ConfigureAwait(false);
         }
 
-        await new GitExportSubst(git).ApplyAsync(files, cancellationToken).ConfigureAwait(false);
+        // A shallow cache lacks the parents and refs some formats print: they come first, then.
+        await new GitExportSubst(git, cache.IsShallow ? cache.DeepenAsync : null).ApplyAsync(files, cancellationToken).ConfigureAwait(false);
         return commitDate;
     }
 

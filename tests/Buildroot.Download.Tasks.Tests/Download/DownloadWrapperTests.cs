@@ -381,6 +381,24 @@ public sealed class DownloadWrapperTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task By_default_sixteen_packages_wait_on_their_servers_at_once_whatever_the_cores()
+    {
+        // Downloads wait on the network: on a 2-core machine the old default (twice the cores) had 4 in flight.
+        var packages = Enumerable.Range(1, 16).Select(i =>
+        {
+            string name = $"pkg{i}";
+            _server.Serve($"/{name}-1.0.tar.gz", Content);
+            _server.Misbehave($"/{name}-1.0.tar.gz", LoopbackHttpServer.Fault.Slow);
+            return Zlib(hashFileLines: null) with { Name = name, DlSubdir = name, Source = $"{name}-1.0.tar.gz" };
+        }).ToArray();
+
+        var files = await DownloadAsync(packages);
+
+        files.Length.ShouldBe(16);
+        _server.MostConcurrentRequests.ShouldBe(16);
+    }
+
     private PackageSpec Zlib(string? hashFileLines)
     {
         string? hashFile = hashFileLines is null ? null : _folder.WriteFile("packages/zlib/zlib.hash", hashFileLines + "\n");
