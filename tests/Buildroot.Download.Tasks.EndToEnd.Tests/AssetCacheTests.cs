@@ -172,6 +172,55 @@ public sealed class AssetCacheTests(PackedPackage package, ITestOutputHelper out
         upstream.RequestCount($"/zlib/{ZlibFile}").ShouldBe(2);
     }
 
+    [RequiresToolsFact(NginxWebDavServer.NginxPath)]
+    public async Task A_file_without_a_known_sha256_is_neither_looked_up_nor_stored_and_the_detailed_log_says_so()
+    {
+        using var upstream = Upstream();
+        using var nginx = new NginxWebDavServer();
+        using EndToEndProject machine = Machine("no-sha256", BothPackages(upstream) + Cache($"{nginx.BaseUri}/cache/{{package}}/{{file}}/{{sha256}}", "readwrite"));
+        machine.WriteFile("zlib.hash", $"sha1 {Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(Zlib)).ToLowerInvariant()} {ZlibFile}\n");
+
+        BuildResult result = await machine.BuildAsync("-v:d");
+
+        result.ShouldSucceed().ShouldPrint($"zlib/{ZlibFile}: no sha256 is known (add one to its hash file), so the asset caches are not used for it.");
+        File.ReadAllBytes(machine.DownloadedPath("zlib", ZlibFile)).ShouldBe(Zlib);
+        nginx.AccessLog.ShouldNotContain(line => line.Contains("zlib", StringComparison.Ordinal), "zlib has no sha256: no lookup, no upload");
+        nginx.Stored($"cache/bzip2/{Bzip2File}/{Payloads.Sha256(Bzip2)}").ShouldBe(Bzip2, "bzip2 has one, stored under {package}/{file}/{sha256}");
+        nginx.WaitForAccessLog(line => line.StartsWith("PUT ", StringComparison.Ordinal));
+        nginx.AccessLog.ShouldBe([$"GET /cache/bzip2/{Bzip2File}/{Payloads.Sha256(Bzip2)} 404 auth=-", $"PUT /cache/bzip2/{Bzip2File}/{Payloads.Sha256(Bzip2)} 201 auth=-"]);
+    }
+
+    [RequiresToolsFact(NginxWebDavServer.NginxPath)]
+    public async Task Two_machines_building_at_once_store_the_same_entry_and_both_pass()
+    {
+        // Each upstream answer trickles for about 13 s, so both machines miss the cache, download,
+        // and upload the same entry at about the same time.
+        byte[] content = Payloads.Bytes("shared-1.0", kilobytes: 512);
+        using var upstream = new LoopbackHttpServer();
+        upstream.Serve($"/zlib/{ZlibFile}", content);
+        upstream.Misbehave($"/zlib/{ZlibFile}", LoopbackHttpServer.Fault.Trickle, times: 2);
+        using var nginx = new NginxWebDavServer();
+        string items = OnePackage(upstream) + Cache($"{nginx.BaseUri}/cache/{{sha256}}", "readwrite");
+        using EndToEndProject first = Machine("together-1", items);
+        using EndToEndProject second = Machine("together-2", items);
+        first.WriteFile("zlib.hash", Payloads.HashLine(ZlibFile, content));
+        second.WriteFile("zlib.hash", Payloads.HashLine(ZlibFile, content));
+
+        BuildResult[] results = await Task.WhenAll(first.BuildAsync(), second.BuildAsync());
+
+        foreach (BuildResult result in results)
+        {
+            result.ShouldSucceed().ShouldNotWarn("BRDL0904").ShouldNotWarn("BRDL0905").ShouldNotWarn("BRDL0906");
+        }
+
+        upstream.RequestCount($"/zlib/{ZlibFile}").ShouldBe(2, "the builds overlapped: each missed the cache and downloaded");
+        nginx.WaitForAccessLog(line => line.StartsWith("PUT ", StringComparison.Ordinal));
+        nginx.AccessLog.Count(line => line.StartsWith($"PUT /cache/{Payloads.Sha256(content)} 20", StringComparison.Ordinal)).ShouldBe(2, string.Join('\n', nginx.AccessLog));
+        nginx.Stored($"cache/{Payloads.Sha256(content)}").ShouldBe(content);
+        File.ReadAllBytes(first.DownloadedPath("zlib", ZlibFile)).ShouldBe(content);
+        File.ReadAllBytes(second.DownloadedPath("zlib", ZlibFile)).ShouldBe(content);
+    }
+
     [Fact]
     public async Task Show_info_lists_the_caches_each_file_would_be_looked_up_in_without_any_secret()
     {
