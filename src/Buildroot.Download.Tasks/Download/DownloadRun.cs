@@ -63,6 +63,14 @@ internal sealed class DownloadRun
         {
             // The packages not yet started were skipped after a build failure, reported above.
         }
+        finally
+        {
+            // Uploads to the asset caches run in the background; the task must not end before them.
+            if (_services.Caches is { } caches)
+            {
+                await caches.WhenStoredAsync().ConfigureAwait(false);
+            }
+        }
 
         return results.Where(files => !files.IsDefault).SelectMany(files => files).ToImmutableArray();
     }
