@@ -44,13 +44,13 @@ internal sealed record TransferLimits(TimeSpan Stall, TimeSpan Overall)
     public TimeSpan StallBudget(int tries) => Stall * tries;
 
     /// <summary>
-    /// <paramref name="limit"/> in whole seconds plus a margin (a quarter, at least two seconds),
-    /// for a tool's own setting (see the remarks).
+    /// <paramref name="limit"/> in whole seconds plus a margin (a quarter, at least five seconds,
+    /// which a busy machine can take to schedule the watchdog), for a tool's own setting (see the remarks).
     /// </summary>
     public static int ToolSeconds(TimeSpan limit)
     {
         int seconds = (int)Math.Ceiling(limit.TotalSeconds);
-        return seconds + Math.Max(2, (int)Math.Ceiling(limit.TotalSeconds / 4));
+        return seconds + Math.Max(5, (int)Math.Ceiling(limit.TotalSeconds / 4));
     }
 
     /// <summary>The stall limit as a tool's own "low speed time".</summary>
