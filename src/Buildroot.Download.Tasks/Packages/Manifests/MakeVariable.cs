@@ -28,6 +28,23 @@ internal sealed record MakeVariable(string Name, MakeFlavor Flavor, ImmutableArr
     /// <summary>The value as make holds it: the pieces joined by a space (none before the first non-empty one).</summary>
     public string Value => Parts.Length == 1 ? Parts[0].Text : string.Join(' ', Parts.Select(part => part.Text).Where(text => text.Length > 0));
 
+    /// <summary>True when <see cref="Value"/> is empty (without joining the pieces).</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            foreach (MakeText part in Parts)
+            {
+                if (part.Text.Length > 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Where the variable was first set.</summary>
     public MakeText Origin => Parts[0];
 
@@ -39,14 +56,41 @@ internal sealed record MakeVariable(string Name, MakeFlavor Flavor, ImmutableArr
 
     /// <summary><c>+=</c>: <paramref name="text"/> is already expanded when the variable is simple.</summary>
     public MakeVariable Append(string text, string file, int line, ImmutableArray<MakeDoubt> doubts) =>
-        this with { Parts = Parts.Add(new MakeText(text, file, line)), Doubts = doubts.IsEmpty ? Doubts : Doubts.Union(doubts).ToImmutableArray() };
+        this with { Parts = Parts.Add(new MakeText(text, file, line)), Doubts = Union(Doubts, doubts) };
 
-    public MakeVariable WithDoubts(ImmutableArray<MakeDoubt> more) =>
-        more.IsEmpty ? this : this with { Doubts = Doubts.Union(more).ToImmutableArray() };
+    public MakeVariable WithDoubts(ImmutableArray<MakeDoubt> more)
+    {
+        ImmutableArray<MakeDoubt> doubts = Union(Doubts, more);
+        return doubts == Doubts ? this : this with { Doubts = doubts };
+    }
+
+    /// <summary>The doubts of both, each once, in order; the first array itself when the second adds nothing.</summary>
+    private static ImmutableArray<MakeDoubt> Union(ImmutableArray<MakeDoubt> doubts, ImmutableArray<MakeDoubt> more)
+    {
+        if (more.IsEmpty || doubts == more)
+        {
+            return doubts;
+        }
+
+        if (doubts.IsEmpty)
+        {
+            return more.Length == 1 ? more : more.Distinct().ToImmutableArray();
+        }
+
+        foreach (MakeDoubt doubt in more)
+        {
+            if (!doubts.Contains(doubt))
+            {
+                return doubts.Union(more).ToImmutableArray();
+            }
+        }
+
+        return doubts;
+    }
 }
 
 /// <summary>The result of expanding text: the value, and the reasons it may be wrong (none when it is certain).</summary>
-internal sealed record Expansion(string Text, ImmutableArray<MakeDoubt> Doubts)
+internal readonly record struct Expansion(string Text, ImmutableArray<MakeDoubt> Doubts)
 {
     public bool IsCertain => Doubts.IsEmpty;
 }

@@ -32,7 +32,7 @@ internal sealed class ManifestTreeReader
 
     private ManifestTree ReadAll(IReadOnlyList<string> manifests, IReadOnlyDictionary<string, string> variables)
     {
-        List<string> files = [];
+        List<string> manifestFiles = [];
         foreach (string path in manifests.Distinct(StringComparer.Ordinal))
         {
             if (ManifestOrder.IsInfrastructure(path))
@@ -41,33 +41,30 @@ internal sealed class ManifestTreeReader
             }
             else
             {
-                files.Add(path);
+                manifestFiles.Add(path);
             }
         }
 
-        IReadOnlyList<string> ordered = ManifestOrder.Sort(files);
+        IReadOnlyList<string> ordered = ManifestOrder.Sort(manifestFiles);
         foreach (string path in ordered)
         {
             _packagePrefixes.Add(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
         }
 
-        // Reading thousands of small files is most of the I/O: done in parallel, before make's sequential reading.
-        var texts = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
-        Parallel.ForEach(ordered, path => texts[path] = MakefileEvaluator.TryReadText(path));
-
+        using var files = new ManifestFiles(ordered);
         _evaluator = new MakefileEvaluator(
             Predefined(ordered, variables),
             IsPackageVariable,
             path => path == PackageInfrastructures.FileName ? null : ManifestOrder.TopDirectory(path),
             PackageInfrastructures.Natives,
-            path => texts.TryGetValue(path, out string? text) ? text : MakefileEvaluator.TryReadText(path));
+            files.Text);
         _evaluator.ReadFile(PackageInfrastructures.FileName, PackageInfrastructures.Text);
         foreach (string path in ordered.Where(path => !_evaluator.HasRead(path)))
         {
-            _evaluator.ReadFile(path, texts[path] ?? ReadText(path));
+            _evaluator.ReadFile(path, files.Text(path) ?? ReadText(path));
         }
 
-        return Collect();
+        return Collect(files);
     }
 
     /// <summary>The archive suffixes of the tree's release, then the user's values (the configuration's, in Buildroot).</summary>
@@ -135,7 +132,7 @@ internal sealed class ManifestTreeReader
         return false;
     }
 
-    private ManifestTree Collect()
+    private ManifestTree Collect(ManifestFiles files)
     {
         var packages = new List<ManifestPackage>();
         var leftOut = new List<LeftOutPackage>();
@@ -144,6 +141,7 @@ internal sealed class ManifestTreeReader
         ILookup<string, MakeDoubt> noticesByFile = _evaluator.Notices.ToLookup(notice => notice.File, StringComparer.Ordinal);
         var filesWithPackages = new HashSet<string>(StringComparer.Ordinal);
         var twins = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        Func<string, bool> fileExists = files.Exists;
 
         foreach (IGrouping<string, PackageDeclaration> file in _evaluator.Declarations.GroupBy(d => d.File, StringComparer.Ordinal))
         {
@@ -162,7 +160,7 @@ internal sealed class ManifestTreeReader
 
                 definedIn[declaration.Name] = declaration.File;
                 PackageReading reading = new ManifestPackageMapper(_evaluator, declaration).Map();
-                PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]]);
+                PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]], fileExists);
                 outcomes.Add(outcome);
                 if (outcome.LeftOut is { } left)
                 {
