@@ -20,6 +20,9 @@ internal sealed class ManifestFiles : IDisposable
     private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
     private readonly Lazy<string?>[] _texts;
     private readonly ConcurrentDictionary<string, bool> _exists = new(StringComparer.Ordinal);
+
+    /// <summary>The names of the folders inside each manifest's folder (a version's own hash file lives in one).</summary>
+    private readonly ConcurrentDictionary<string, HashSet<string>> _subfolders = new(StringComparer.Ordinal);
     private int _next = -1;
     private volatile bool _stopped;
 
@@ -46,8 +49,18 @@ internal sealed class ManifestFiles : IDisposable
     /// <summary>The text of <paramref name="path"/> (a full path), or null when it does not exist or cannot be read.</summary>
     public string? Text(string path) => _indexOf.TryGetValue(path, out int index) ? _texts[index].Value : TryRead(path);
 
-    /// <summary>Whether a file exists (File.Exists), asked of the disk once per path.</summary>
-    public bool Exists(string path) => _exists.GetOrAdd(path, File.Exists);
+    /// <summary>
+    /// Whether a file exists (File.Exists), asked of the disk once per path; a file in a folder
+    /// that the listing read ahead does not hold (<c>&lt;dir&gt;/&lt;version&gt;/&lt;name&gt;.hash</c>,
+    /// asked for every package) is not asked of the disk at all.
+    /// </summary>
+    public bool Exists(string path) => _exists.GetOrAdd(path, static (path, subfolders) =>
+    {
+        string? folder = Path.GetDirectoryName(path);
+        string? parent = Path.GetDirectoryName(folder);
+        return (parent is null || !subfolders.TryGetValue(parent, out HashSet<string>? names) || names.Contains(Path.GetFileName(folder!)))
+            && File.Exists(path);
+    }, _subfolders);
 
     /// <summary>Where Buildroot looks first for the hash file of the package a manifest declares: <c>&lt;dir&gt;/&lt;dir name&gt;.hash</c>.</summary>
     public static string HashFileBeside(string manifest)
@@ -106,6 +119,24 @@ internal sealed class ManifestFiles : IDisposable
             : Encoding.UTF8.GetString(bytes);
     }
 
+    private void ListSubfolders(string folder)
+    {
+        if (_subfolders.ContainsKey(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            // A link to a folder counts as a folder, as File.Exists follows it.
+            _subfolders.TryAdd(folder, new HashSet<string>(Directory.EnumerateDirectories(folder).Select(Path.GetFileName)!, StringComparer.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not listed: its files are asked of the disk.
+        }
+    }
+
     private void ReadAhead()
     {
         for (int index = Interlocked.Increment(ref _next); index < _texts.Length && !_stopped; index = Interlocked.Increment(ref _next))
@@ -113,6 +144,7 @@ internal sealed class ManifestFiles : IDisposable
             // An exception stays in the Lazy: the reading meets it when it asks for this text.
             _ = _texts[index].IsValueCreated || _texts[index].Value is not null;
             _ = Exists(HashFileBeside(_paths[index]));
+            ListSubfolders(Path.GetDirectoryName(_paths[index])!);
         }
     }
 }

@@ -15,6 +15,9 @@ internal sealed class ManifestTreeReader
 {
     private readonly IBuildLog _log;
     private readonly HashSet<string> _packagePrefixes = new(StringComparer.Ordinal);
+
+    /// <summary>The hash codes of <see cref="_packagePrefixes"/>: a name's start is looked up without cutting it out first.</summary>
+    private readonly HashSet<int> _packagePrefixHashes = [];
     private readonly Dictionary<string, bool> _isPackageVariable = new(StringComparer.Ordinal);
     private MakefileEvaluator _evaluator = null!;
     private int _declarationsSeen;
@@ -48,7 +51,7 @@ internal sealed class ManifestTreeReader
         IReadOnlyList<string> ordered = ManifestOrder.Sort(manifestFiles);
         foreach (string path in ordered)
         {
-            _packagePrefixes.Add(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
+            AddPackagePrefix(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
         }
 
         using var files = new ManifestFiles(ordered);
@@ -104,7 +107,7 @@ internal sealed class ManifestTreeReader
 
         for (; _declarationsSeen < _evaluator.Declarations.Count; _declarationsSeen++)
         {
-            if (_packagePrefixes.Add(_evaluator.Declarations[_declarationsSeen].TargetPrefix))
+            if (AddPackagePrefix(_evaluator.Declarations[_declarationsSeen].TargetPrefix))
             {
                 _isPackageVariable.Clear();
             }
@@ -118,18 +121,31 @@ internal sealed class ManifestTreeReader
         return _isPackageVariable[name] = HasPackagePrefix(name);
     }
 
+    private bool AddPackagePrefix(string prefix)
+    {
+        _packagePrefixHashes.Add(string.GetHashCode(prefix.AsSpan()));
+        return _packagePrefixes.Add(prefix);
+    }
+
     private bool HasPackagePrefix(string name)
     {
-        string rest = name.StartsWith("HOST_", StringComparison.Ordinal) ? name[5..] : name;
-        for (int underscore = rest.IndexOf('_', StringComparison.Ordinal); underscore > 0; underscore = rest.IndexOf('_', underscore + 1))
+        ReadOnlySpan<char> rest = name.AsSpan(name.StartsWith("HOST_", StringComparison.Ordinal) ? 5 : 0);
+        for (int underscore = rest.IndexOf('_'); underscore > 0; underscore = NextUnderscore(rest, underscore))
         {
-            if (_packagePrefixes.Contains(rest[..underscore]))
+            ReadOnlySpan<char> prefix = rest[..underscore];
+            if (_packagePrefixHashes.Contains(string.GetHashCode(prefix)) && _packagePrefixes.Contains(prefix.ToString()))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static int NextUnderscore(ReadOnlySpan<char> text, int underscore)
+    {
+        int next = text[(underscore + 1)..].IndexOf('_');
+        return next < 0 ? -1 : underscore + 1 + next;
     }
 
     private ManifestTree Collect(ManifestFiles files)
