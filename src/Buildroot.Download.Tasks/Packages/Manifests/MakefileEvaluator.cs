@@ -178,20 +178,14 @@ internal sealed partial class MakefileEvaluator : IMakeContext
 
             inRule = false;
             ReadOnlySpan<char> word = MakeSyntax.FirstWord(statement.TrimEnd(), out ReadOnlySpan<char> rest);
+            if (ConditionalWord(word) is { } conditional)
+            {
+                OpenConditional(conditional, rest.ToString(), file, number);
+                continue;
+            }
+
             switch (word)
             {
-                case "ifeq":
-                    OpenConditional("ifeq", rest.ToString(), file, number);
-                    continue;
-                case "ifneq":
-                    OpenConditional("ifneq", rest.ToString(), file, number);
-                    continue;
-                case "ifdef":
-                    OpenConditional("ifdef", rest.ToString(), file, number);
-                    continue;
-                case "ifndef":
-                    OpenConditional("ifndef", rest.ToString(), file, number);
-                    continue;
                 case "else":
                     Else(rest.ToString(), file, number);
                     continue;
@@ -363,6 +357,16 @@ internal sealed partial class MakefileEvaluator : IMakeContext
             _variables[name] = previous;
         }
     }
+
+    /// <summary>The word as a constant when it opens a conditional, so that reading it copies nothing; else null.</summary>
+    private static string? ConditionalWord(ReadOnlySpan<char> word) => word switch
+    {
+        "ifeq" => "ifeq",
+        "ifneq" => "ifneq",
+        "ifdef" => "ifdef",
+        "ifndef" => "ifndef",
+        _ => null,
+    };
 
     private static bool HasWhiteSpace(string name)
     {

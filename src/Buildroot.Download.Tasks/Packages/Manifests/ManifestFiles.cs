@@ -9,16 +9,21 @@ namespace Buildroot.Download.Tasks.Packages.Manifests;
 /// What reading a build's manifests needs from the disk: their texts, and whether the hash files
 /// beside them exist. Thousands of small files are mostly waiting on the kernel (more so on a busy
 /// machine), so they are read ahead of make's sequential reading, in the order it needs them, on
-/// one or two threads of the pool. The reading never waits for a file no thread has started on: it
-/// reads that one itself; so a busy pool or machine can slow the reading ahead, never the reading.
+/// one or two threads of the pool. The reading never waits for them: a text not there yet it reads
+/// itself (a thread that was descheduled on a busy machine would otherwise hold it up); a file the
+/// reading ahead finds read already costs it nothing.
 /// </summary>
 internal sealed class ManifestFiles : IDisposable
 {
     private const int LargestPooledFile = 1024 * 1024;
 
+    private static readonly object Unreadable = new();
+
     private readonly IReadOnlyList<string> _paths;
     private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
-    private readonly Lazy<string?>[] _texts;
+
+    /// <summary>Not read yet (null), the text, or <see cref="Unreadable"/>.</summary>
+    private readonly object?[] _texts;
     private readonly ConcurrentDictionary<string, bool> _exists = new(StringComparer.Ordinal);
 
     /// <summary>The names of the folders inside each manifest's folder (a version's own hash file lives in one).</summary>
@@ -30,12 +35,10 @@ internal sealed class ManifestFiles : IDisposable
     public ManifestFiles(IReadOnlyList<string> paths)
     {
         _paths = paths;
-        _texts = new Lazy<string?>[paths.Count];
+        _texts = new object?[paths.Count];
         for (int i = 0; i < paths.Count; i++)
         {
-            string path = paths[i];
-            _indexOf[path] = i;
-            _texts[i] = new Lazy<string?>(() => TryRead(path), LazyThreadSafetyMode.ExecutionAndPublication);
+            _indexOf[paths[i]] = i;
         }
 
         // Pool threads: a thread of our own would make the reading wait until the kernel starts it.
@@ -47,7 +50,27 @@ internal sealed class ManifestFiles : IDisposable
     }
 
     /// <summary>The text of <paramref name="path"/> (a full path), or null when it does not exist or cannot be read.</summary>
-    public string? Text(string path) => _indexOf.TryGetValue(path, out int index) ? _texts[index].Value : TryRead(path);
+    public string? Text(string path)
+    {
+        if (!_indexOf.TryGetValue(path, out int index))
+        {
+            return TryRead(path);
+        }
+
+        return Load(index) as string;
+    }
+
+    /// <summary>The text of file <paramref name="index"/>, read now unless a thread has already.</summary>
+    private object Load(int index)
+    {
+        if (Volatile.Read(ref _texts[index]) is { } known)
+        {
+            return known;
+        }
+
+        object read = TryRead(_paths[index]) ?? Unreadable;
+        return Interlocked.CompareExchange(ref _texts[index], read, null) ?? read;
+    }
 
     /// <summary>
     /// Whether a file exists (File.Exists), asked of the disk once per path; a file in a folder
@@ -141,8 +164,7 @@ internal sealed class ManifestFiles : IDisposable
     {
         for (int index = Interlocked.Increment(ref _next); index < _texts.Length && !_stopped; index = Interlocked.Increment(ref _next))
         {
-            // An exception stays in the Lazy: the reading meets it when it asks for this text.
-            _ = _texts[index].IsValueCreated || _texts[index].Value is not null;
+            Load(index);
             _ = Exists(HashFileBeside(_paths[index]));
             ListSubfolders(Path.GetDirectoryName(_paths[index])!);
         }
