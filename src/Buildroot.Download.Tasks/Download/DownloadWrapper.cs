@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
@@ -19,12 +20,14 @@ internal sealed class DownloadWrapper
     private readonly DownloadSettings _settings;
     private readonly DownloadFolder _folder;
     private readonly DownloadServices _services;
+    private readonly AssetCacheStep _caches;
 
     public DownloadWrapper(DownloadSettings settings, DownloadFolder folder, DownloadServices services)
     {
         _settings = settings;
         _folder = folder;
         _services = services;
+        _caches = new AssetCacheStep(settings, folder, services);
     }
 
     private IBuildLog Log => _services.Log;
@@ -36,6 +39,34 @@ internal sealed class DownloadWrapper
         return package.TransientDownload
             ? !UsesTransientCopyAtHand(finalPath)
             : !File.Exists(finalPath) && !File.Exists(_folder.OldLayoutPath(file.FileName));
+    }
+
+    /// <summary>
+    /// The files of <paramref name="package"/> when every one is in the download folder with a
+    /// stamp that vouches for it (see <see cref="VerifiedStamp"/>); null when any must be looked
+    /// at more closely, under the lock. Reads one small stamp and one status per file.
+    /// </summary>
+    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files, HashFileSet hashFiles)
+    {
+        if (package.TransientDownload)
+        {
+            return null;
+        }
+
+        var kept = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
+        foreach (PlannedFile file in files)
+        {
+            string finalPath = _folder.FinalPath(package, file.FileName);
+            HashExpectations expected = PackageHashChecks.Subject(package, file, hashFiles, _settings).Expected;
+            if (!VerifiedStamp.Vouches(_folder.StampPath(package, file.FileName), finalPath, expected))
+            {
+                return null;
+            }
+
+            kept.Add(new DownloadedFile(finalPath, package.Name, Transient: false, Verified: true));
+        }
+
+        return kept.MoveToImmutable();
     }
 
     public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, HashFileSet hashFiles, CancellationToken cancellationToken)
@@ -68,6 +99,13 @@ internal sealed class DownloadWrapper
                 $"{package.Name}: {finalPath} is not in the download folder, and downloads are off (BuildrootDownloadOffline=true). Download it on a connected machine (dotnet build -t:BuildrootSource) or copy it there.");
         }
 
+        // The asset caches come before every planned URI; in air-gapped mode a miss there is the package's error.
+        CacheLookup cached = await _caches.LookUpAsync(package, file, finalPath, subject, cancellationToken).ConfigureAwait(false);
+        if (cached.Installed is { } fromCache)
+        {
+            return fromCache;
+        }
+
         var failures = new List<UriFailure>();
         foreach (DownloadUri uri in file.Uris)
         {
@@ -79,6 +117,7 @@ internal sealed class DownloadWrapper
                     _services.Transients.MarkDownloaded(finalPath);
                 }
 
+                _caches.StoreLater(cached, downloaded, cancellationToken);
                 return downloaded;
             }
         }
