@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
@@ -11,21 +12,24 @@ namespace Buildroot.Download.Tasks.Packages.Manifests;
 /// undecidable condition) does not stop it: the result carries the reason as a doubt, naming the
 /// file and line of the reference, so the caller can refuse the value.
 /// </summary>
-internal sealed class MakeExpander
+/// <remarks>
+/// A whole Buildroot tree makes hundreds of thousands of references, most of them through the
+/// infrastructures' macros, so the expansion writes into one buffer and reads the text by ranges:
+/// only a value that must stand alone (a function's argument, a variable's name) becomes a string.
+/// </remarks>
+internal sealed partial class MakeExpander
 {
     private const int MaxDepth = 100;
 
-    /// <summary>Functions whose result depends on the machine, the build or side effects.</summary>
-    private static readonly HashSet<string> NotEvaluated = new(StringComparer.Ordinal)
-    {
-        "shell", "error", "warning", "info", "origin", "flavor", "abspath",
-        "realpath", "file", "value", "guile", "let", "intcmp",
-    };
+    /// <summary>Buffers longer than this are not kept for the next expansion.</summary>
+    private const int LargestKeptBuffer = 64 * 1024;
 
     private readonly IMakeContext _context;
-    private readonly List<Dictionary<string, string>> _locals = [];
-    private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
+    private readonly List<Local> _locals = [];
+    private readonly List<string> _expanding = [];
     private readonly List<MakeDoubt> _doubts = [];
+    private readonly Stack<StringBuilder> _buffers = new();
+    private readonly Stack<List<TextRange>> _argumentLists = new();
     private string _file = string.Empty;
     private int _callDepth;
     private int _depth;
@@ -49,11 +53,7 @@ internal sealed class MakeExpander
         _file = file;
         try
         {
-            string result = ExpandText(text, line);
-            ImmutableArray<MakeDoubt> doubts = _doubts.Count == mark
-                ? ImmutableArray<MakeDoubt>.Empty
-                : _doubts.Skip(mark).Distinct().ToImmutableArray();
-            return new Expansion(result, doubts);
+            return new Expansion(ToText(text, new TextRange(0, text.Length), line), DoubtsSince(mark));
         }
         finally
         {
@@ -66,51 +66,71 @@ internal sealed class MakeExpander
     public Expansion ValueOf(string name)
     {
         MakeVariable? variable = _context.Lookup(name);
-        return variable is null
-            ? Expand($"$({name})", string.Empty, 0)
-            : Expand($"$({name})", variable.Origin.File, variable.Origin.Line);
+        int mark = _doubts.Count;
+        string outerFile = _file;
+        _file = variable?.Origin.File ?? string.Empty;
+        try
+        {
+            return new Expansion(VariableText(name, variable?.Origin.Line ?? 0), DoubtsSince(mark));
+        }
+        finally
+        {
+            _doubts.RemoveRange(mark, _doubts.Count - mark);
+            _file = outerFile;
+        }
     }
 
-    private string ExpandText(string text, int line)
+    private ImmutableArray<MakeDoubt> DoubtsSince(int mark) =>
+        _doubts.Count == mark ? ImmutableArray<MakeDoubt>.Empty : _doubts.Skip(mark).Distinct().ToImmutableArray();
+
+    /// <summary>The expansion of a range of <paramref name="text"/> as a string of its own.</summary>
+    private string ToText(string text, TextRange range, int line)
     {
-        int dollar = text.IndexOf('$', StringComparison.Ordinal);
+        if (text.IndexOf('$', range.Start, range.Length) < 0)
+        {
+            return range.Start == 0 && range.End == text.Length ? text : text.Substring(range.Start, range.Length);
+        }
+
+        StringBuilder result = RentBuffer();
+        Into(result, text, range, line);
+        return ReturnBuffer(result);
+    }
+
+    /// <summary>Appends the expansion of a range of <paramref name="text"/> to <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Into(StringBuilder output, string text, TextRange range, int line)
+    {
+        int end = range.End;
+        int dollar = text.IndexOf('$', range.Start, range.Length);
         if (dollar < 0)
         {
-            return text;
+            output.Append(text, range.Start, range.Length);
+            return;
         }
 
         if (++_depth > MaxDepth)
         {
             _depth--;
             Doubt(line, "references nest too deeply (a loop between variables?)");
-            return string.Empty;
+            return;
         }
 
         try
         {
-            // Text that is one reference ("$(generic-package)"), as macros calling macros are: no copy of what it gives.
-            if (dollar == 0 && text.Length > 3 && text[1] is '(' or '{'
-                && MakeSyntax.FindClose(text, 2, text[1], text[1] == '(' ? ')' : '}') == text.Length - 1)
-            {
-                return Reference(text[2..^1], line);
-            }
-
-            var result = new StringBuilder(text.Length);
-            result.Append(text, 0, dollar);
+            output.Append(text, range.Start, dollar - range.Start);
             int i = dollar;
-            while (i < text.Length)
+            while (i < end)
             {
-                char c = text[i];
-                if (c != '$')
+                if (text[i] != '$')
                 {
-                    int nextDollar = text.IndexOf('$', i);
-                    int end = nextDollar < 0 ? text.Length : nextDollar;
-                    result.Append(text, i, end - i);
-                    i = end;
+                    int nextDollar = text.IndexOf('$', i, end - i);
+                    int literalEnd = nextDollar < 0 ? end : nextDollar;
+                    output.Append(text, i, literalEnd - i);
+                    i = literalEnd;
                     continue;
                 }
 
-                if (i + 1 >= text.Length)
+                if (i + 1 >= end)
                 {
                     i++;
                     continue;
@@ -119,30 +139,27 @@ internal sealed class MakeExpander
                 char next = text[i + 1];
                 if (next == '$')
                 {
-                    result.Append('$');
+                    output.Append('$');
                     i += 2;
                 }
                 else if (next is '(' or '{')
                 {
-                    char close = next == '(' ? ')' : '}';
-                    int end = MakeSyntax.FindClose(text, i + 2, next, close);
-                    if (end < 0)
+                    int close = MakeSyntax.FindClose(text, i + 2, end, next, next == '(' ? ')' : '}');
+                    if (close < 0)
                     {
-                        Doubt(line, $"unterminated reference '{text[i..]}'");
+                        Doubt(line, $"unterminated reference '{text[i..end]}'");
                         break;
                     }
 
-                    result.Append(Reference(text[(i + 2)..end], line));
-                    i = end + 1;
+                    Reference(output, text, new TextRange(i + 2, close), line);
+                    i = close + 1;
                 }
                 else
                 {
-                    result.Append(Variable(next.ToString(), line));
+                    VariableInto(output, next.ToString(), line);
                     i += 2;
                 }
             }
-
-            return result.ToString();
         }
         finally
         {
@@ -150,68 +167,108 @@ internal sealed class MakeExpander
         }
     }
 
-    private string Reference(string inner, int line)
+    /// <summary>What is inside <c>$(…)</c>: a function call, a substitution reference or a variable.</summary>
+    private void Reference(StringBuilder output, string text, TextRange inner, int line)
     {
-        int blank = inner.IndexOfAny([' ', '\t']);
+        int blank = text.AsSpan(inner.Start, inner.Length).IndexOfAny(' ', '\t');
         if (blank > 0)
         {
-            string function = inner[..blank];
-            string argumentText = inner[blank..].TrimStart(' ', '\t');
-            if (MakeTextFunctions.Arity.TryGetValue(function, out int arity))
+            ReadOnlySpan<char> function = text.AsSpan(inner.Start, blank);
+            int argumentStart = inner.Start + blank;
+            while (argumentStart < inner.End && text[argumentStart] is ' ' or '\t')
             {
-                return TextFunction(function, MakeSyntax.SplitArguments(argumentText, arity).Select(arg => ExpandText(arg, line)).ToList(), line);
+                argumentStart++;
+            }
+
+            var arguments = new TextRange(argumentStart, inner.End);
+            if (MakeTextFunctions.Find(function) is var (name, arity))
+            {
+                List<TextRange> args = Arguments(text, arguments, arity);
+                string[] values = ToTexts(text, args, line);
+                Release(args);
+                output.Append(TextFunction(name, values, line));
+                return;
             }
 
             switch (function)
             {
                 case "if":
-                    return If(MakeSyntax.SplitArguments(argumentText, 3), line);
+                    List<TextRange> ifArgs = Arguments(text, arguments, 3);
+                    If(output, text, ifArgs, line);
+                    Release(ifArgs);
+                    return;
                 case "or":
-                    return Or(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
+                    List<TextRange> orArgs = Arguments(text, arguments, int.MaxValue);
+                    Or(output, text, orArgs, line);
+                    Release(orArgs);
+                    return;
                 case "and":
-                    return And(MakeSyntax.SplitArguments(argumentText, int.MaxValue), line);
+                    List<TextRange> andArgs = Arguments(text, arguments, int.MaxValue);
+                    And(output, text, andArgs, line);
+                    Release(andArgs);
+                    return;
                 case "foreach":
-                    return Foreach(MakeSyntax.SplitArguments(argumentText, 3), line);
+                    List<TextRange> foreachArgs = Arguments(text, arguments, 3);
+                    Foreach(output, text, foreachArgs, line);
+                    Release(foreachArgs);
+                    return;
                 case "call":
-                    return Call(MakeSyntax.SplitArguments(argumentText, int.MaxValue).Select(arg => ExpandText(arg, line)).ToList(), line);
+                    List<TextRange> callArgs = Arguments(text, arguments, int.MaxValue);
+                    string[] callValues = ToTexts(text, callArgs, line);
+                    Release(callArgs);
+                    Call(output, callValues, line);
+                    return;
                 case "eval":
-                    _context.Eval(ExpandText(argumentText, line));
-                    return string.Empty;
+                    _context.Eval(ToText(text, arguments, line));
+                    return;
                 case "wildcard":
-                    return Wildcard(ExpandText(argumentText, line), line);
-                case var _ when NotEvaluated.Contains(function):
+                    output.Append(Wildcard(ToText(text, arguments, line), line));
+                    return;
+                case "shell" or "error" or "warning" or "info" or "origin" or "flavor" or "abspath"
+                    or "realpath" or "file" or "value" or "guile" or "let" or "intcmp":
+                    // Their result depends on the machine, the build or side effects.
                     Doubt(line, $"$({function} …) is not evaluated by this reader");
-                    return string.Empty;
+                    return;
             }
         }
 
-        if (MakeSyntax.SubstitutionReference(inner) is var (name, pattern, replacement))
+        if (MakeSyntax.SubstitutionReference(text, inner) is var (colon, equalSign))
         {
-            string value = Variable(ExpandText(name, line), line);
-            string from = ExpandText(pattern, line);
-            string to = ExpandText(replacement, line);
-            return from.Contains('%', StringComparison.Ordinal)
+            string value = VariableText(ToText(text, new TextRange(inner.Start, colon), line), line);
+            string from = ToText(text, new TextRange(colon + 1, equalSign), line);
+            string to = ToText(text, new TextRange(equalSign + 1, inner.End), line);
+            output.Append(from.Contains('%', StringComparison.Ordinal)
                 ? MakeTextFunctions.PatternSubstitute(from, to, value)
-                : MakeTextFunctions.PatternSubstitute("%" + from, "%" + to, value);
+                : MakeTextFunctions.PatternSubstitute("%" + from, "%" + to, value));
+            return;
         }
 
-        return Variable(ExpandText(inner, line), line);
+        VariableInto(output, ToText(text, inner, line), line);
     }
 
-    private string Variable(string name, int line)
+    private string VariableText(string name, int line)
+    {
+        StringBuilder value = RentBuffer();
+        VariableInto(value, name, line);
+        return ReturnBuffer(value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void VariableInto(StringBuilder output, string name, int line)
     {
         for (int i = _locals.Count - 1; i >= 0; i--)
         {
-            if (_locals[i].TryGetValue(name, out string? local))
+            if (_locals[i].TryGet(name, out string? local))
             {
-                return local;
+                output.Append(local);
+                return;
             }
         }
 
         // $(4) in a call given three arguments is empty, as in make.
         if (_callDepth > 0 && IsArgumentNumber(name))
         {
-            return string.Empty;
+            return;
         }
 
         MakeVariable? variable = _context.Lookup(name);
@@ -227,7 +284,7 @@ internal sealed class MakeExpander
                 Doubt(line, $"$({name}) is not defined");
             }
 
-            return string.Empty;
+            return;
         }
 
         if (!variable.Doubts.IsEmpty)
@@ -235,165 +292,77 @@ internal sealed class MakeExpander
             _doubts.AddRange(variable.Doubts);
         }
 
-        return variable.Flavor == MakeFlavor.Simple ? variable.Value : ExpandRecursive(variable, line);
+        if (variable.Flavor == MakeFlavor.Simple)
+        {
+            output.Append(variable.Value);
+        }
+        else
+        {
+            RecursiveInto(output, variable, line);
+        }
     }
 
-    private string ExpandRecursive(MakeVariable variable, int line)
+    /// <summary>A recursive variable's text, expanded now; each piece as written where it was set (<c>+=</c> joins with a space).</summary>
+    private void RecursiveInto(StringBuilder output, MakeVariable variable, int line)
     {
-        if (!_expanding.Add(variable.Name))
+        if (_expanding.Contains(variable.Name))
         {
             Doubt(line, $"{variable.Name} refers to itself");
-            return string.Empty;
+            return;
         }
 
+        _expanding.Add(variable.Name);
         string outerFile = _file;
         try
         {
-            if (variable.Parts.Length == 1)
-            {
-                MakeText only = variable.Parts[0];
-                _file = only.File;
-                return ExpandText(only.Text, only.Line);
-            }
-
-            var pieces = new List<string>(variable.Parts.Length);
+            bool first = true;
             foreach (MakeText part in variable.Parts)
             {
-                if (part.Text.Length > 0)
+                if (part.Text.Length == 0 && variable.Parts.Length > 1)
                 {
-                    _file = part.File;
-                    pieces.Add(ExpandText(part.Text, part.Line));
+                    continue;
                 }
-            }
 
-            return string.Join(' ', pieces);
+                if (!first)
+                {
+                    output.Append(' ');
+                }
+
+                first = false;
+                _file = part.File;
+                Into(output, part.Text, new TextRange(0, part.Text.Length), part.Line);
+            }
         }
         finally
         {
             _file = outerFile;
-            _expanding.Remove(variable.Name);
+            _expanding.RemoveAt(_expanding.Count - 1);
         }
     }
 
-    private string TextFunction(string function, List<string> args, int line)
+    private string[] ToTexts(string text, List<TextRange> ranges, int line)
     {
-        string? result = MakeTextFunctions.Apply(function, args, out string? problem);
-        if (result is null)
+        var texts = new string[ranges.Count];
+        for (int i = 0; i < ranges.Count; i++)
         {
-            Doubt(line, $"$({function} …): {problem}");
+            texts[i] = ToText(text, ranges[i], line);
         }
 
-        return result ?? string.Empty;
+        return texts;
     }
 
-    private string If(List<string> args, int line)
+    /// <summary>A function's arguments, in a list kept for the next function once <see cref="Release"/>d.</summary>
+    private List<TextRange> Arguments(string text, TextRange range, int count)
     {
-        bool condition = MakeTextFunctions.Words(ExpandText(args[0], line)).Length > 0;
-        return condition
-            ? ExpandText(args.ElementAtOrDefault(1) ?? string.Empty, line)
-            : ExpandText(args.ElementAtOrDefault(2) ?? string.Empty, line);
+        List<TextRange> args = _argumentLists.TryPop(out List<TextRange>? list) ? list : new List<TextRange>(4);
+        MakeSyntax.SplitArguments(text, range, count, args);
+        return args;
     }
 
-    private string Or(List<string> args, int line)
+    private void Release(List<TextRange> args)
     {
-        foreach (string arg in args)
-        {
-            string value = ExpandText(arg, line);
-            if (value.Trim().Length > 0)
-            {
-                return value;
-            }
-        }
-
-        return string.Empty;
-    }
-
-    private string And(List<string> args, int line)
-    {
-        string value = string.Empty;
-        foreach (string arg in args)
-        {
-            value = ExpandText(arg, line);
-            if (value.Trim().Length == 0)
-            {
-                return string.Empty;
-            }
-        }
-
-        return value;
-    }
-
-    private string Foreach(List<string> args, int line)
-    {
-        string name = ExpandText(args[0], line).Trim();
-        string[] words = MakeTextFunctions.Words(ExpandText(args.ElementAtOrDefault(1) ?? string.Empty, line));
-        var results = new List<string>();
-        foreach (string word in words)
-        {
-            _locals.Add(new Dictionary<string, string>(StringComparer.Ordinal) { [name] = word });
-            try
-            {
-                results.Add(ExpandText(args.ElementAtOrDefault(2) ?? string.Empty, line));
-            }
-            finally
-            {
-                _locals.RemoveAt(_locals.Count - 1);
-            }
-        }
-
-        return string.Join(' ', results);
-    }
-
-    private string Call(List<string> args, int line)
-    {
-        string name = args[0].Trim();
-        if (MakeTextFunctions.Arity.ContainsKey(name))
-        {
-            return TextFunction(name, args.Skip(1).ToList(), line);
-        }
-
-        MakeVariable? macro = _context.Lookup(name);
-        if (macro is null)
-        {
-            if (_context.CallNative(name, args.Skip(1).ToList()) is { } native)
-            {
-                return native;
-            }
-
-            Doubt(line, $"$(call {name},…): {name} is not defined");
-            return string.Empty;
-        }
-
-        var frame = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Count; i++)
-        {
-            frame[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = args[i];
-        }
-
-        _locals.Add(frame);
-        _callDepth++;
-        try
-        {
-            _doubts.AddRange(macro.Doubts);
-            return macro.Flavor == MakeFlavor.Simple ? macro.Value : ExpandRecursive(macro, line);
-        }
-        finally
-        {
-            _callDepth--;
-            _locals.RemoveAt(_locals.Count - 1);
-        }
-    }
-
-    /// <summary><c>$(wildcard …)</c>: the existing files matching each pattern, relative to the tree's top.</summary>
-    private string Wildcard(string patterns, int line)
-    {
-        if (_context.TopDirectory is not { } top)
-        {
-            Doubt(line, "$(wildcard …) has no folder to look in");
-            return string.Empty;
-        }
-
-        return string.Join(' ', MakeTextFunctions.Words(patterns).SelectMany(pattern => FileGlob.Match(top, pattern)));
+        args.Clear();
+        _argumentLists.Push(args);
     }
 
     private static bool IsArgumentNumber(string name)
@@ -407,6 +376,20 @@ internal sealed class MakeExpander
         }
 
         return name.Length > 0;
+    }
+
+    private StringBuilder RentBuffer() => _buffers.TryPop(out StringBuilder? buffer) ? buffer : new StringBuilder(256);
+
+    private string ReturnBuffer(StringBuilder buffer)
+    {
+        string text = buffer.ToString();
+        if (buffer.Capacity <= LargestKeptBuffer)
+        {
+            buffer.Clear();
+            _buffers.Push(buffer);
+        }
+
+        return text;
     }
 
     private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));

@@ -1,53 +1,141 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
-/// <summary>One logical line of a makefile: continuation lines joined, numbered by its first physical line.</summary>
-/// <param name="Number">The 1-based number of the first physical line.</param>
-/// <param name="Text">The joined text, comments not yet removed.</param>
-/// <param name="StartsWithTab">True when the line starts with a tab: a recipe line, after a rule.</param>
-internal readonly record struct MakeLine(int Number, string Text, bool StartsWithTab);
-
-/// <summary>Splits makefile text into logical lines and strips comments, as GNU make reads them.</summary>
-internal static class MakeLines
+/// <summary>
+/// One logical line of a makefile: continuation lines joined, numbered by its first physical
+/// line. A line that continues on no other is a range of the file's text, not a copy of it.
+/// </summary>
+internal readonly struct MakeLine
 {
-    /// <summary>
-    /// The logical lines of <paramref name="text"/>: a line ending with an odd number of
-    /// backslashes continues on the next one, and the backslash-newline with the blanks around
-    /// it becomes one space.
-    /// </summary>
-    public static IEnumerable<MakeLine> Read(string text)
+    private readonly string _text;
+    private readonly int _start;
+    private readonly int _length;
+
+    public MakeLine(int number, string text, int start, int length, bool startsWithTab, bool joined)
     {
-        string[] physical = (text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text).Split('\n');
-        for (int index = 0; index < physical.Length; index++)
-        {
-            int number = index + 1;
-            string line = physical[index];
-            bool startsWithTab = line.StartsWith('\t');
-            if (!EndsWithContinuation(line))
-            {
-                yield return new MakeLine(number, line, startsWithTab);
-                continue;
-            }
-
-            var joined = new StringBuilder();
-            while (EndsWithContinuation(line) && index + 1 < physical.Length)
-            {
-                joined.Append(line.AsSpan(0, line.Length - 1).TrimEnd(" \t")).Append(' ');
-                line = physical[++index].TrimStart(" \t".ToCharArray());
-            }
-
-            joined.Append(EndsWithContinuation(line) ? line[..^1] : line);
-            yield return new MakeLine(number, joined.ToString(), startsWithTab);
-        }
+        Number = number;
+        _text = text;
+        _start = start;
+        _length = length;
+        StartsWithTab = startsWithTab;
+        IsJoined = joined;
     }
 
-    /// <summary>The text before the first unescaped <c>#</c>, with <c>\#</c> read as <c>#</c>.</summary>
-    public static string StripComment(string text)
+    /// <summary>The 1-based number of the first physical line.</summary>
+    public int Number { get; }
+
+    /// <summary>True when the line starts with a tab: a recipe line, after a rule.</summary>
+    public bool StartsWithTab { get; }
+
+    /// <summary>True when continuation lines were joined: the text is no longer a range of the file's.</summary>
+    public bool IsJoined { get; }
+
+    /// <summary>The joined text, comments not yet removed.</summary>
+    public ReadOnlySpan<char> Span => _text.AsSpan(_start, _length);
+
+    /// <summary>The text this line is a range of, and where (for a line that was not joined).</summary>
+    public string Source => _text;
+
+    public int Start => _start;
+
+    public int End => _start + _length;
+}
+
+/// <summary>Splits makefile text into logical lines and strips comments, as GNU make reads them.</summary>
+internal struct MakeLineReader
+{
+    private readonly string _text;
+    private int _position;
+    private int _number;
+
+    public MakeLineReader(string text)
     {
-        if (!text.Contains('#', StringComparison.Ordinal))
+        _text = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+        _position = 0;
+        _number = 0;
+    }
+
+    /// <summary>
+    /// The next logical line: a line ending with an odd number of backslashes continues on the
+    /// next one, and the backslash-newline with the blanks around it becomes one space. Text
+    /// ending with a newline ends with an empty line, as splitting it at newlines gives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Next(out MakeLine line)
+    {
+        if (_position > _text.Length)
+        {
+            line = default;
+            return false;
+        }
+
+        int start = _position;
+        int end = EndOfPhysicalLine(start);
+        int number = ++_number;
+        bool startsWithTab = start < _text.Length && _text[start] == '\t';
+        if (!EndsWithContinuation(start, end))
+        {
+            line = new MakeLine(number, _text, start, end - start, startsWithTab, joined: false);
+            return true;
+        }
+
+        var joined = new StringBuilder();
+        while (EndsWithContinuation(start, end) && _position <= _text.Length)
+        {
+            joined.Append(_text.AsSpan(start, end - start - 1).TrimEnd(" \t")).Append(' ');
+            start = _position;
+            end = EndOfPhysicalLine(start);
+            _number++;
+            while (start < end && _text[start] is ' ' or '\t')
+            {
+                start++;
+            }
+        }
+
+        joined.Append(_text.AsSpan(start, EndsWithContinuation(start, end) ? end - start - 1 : end - start));
+        string text = joined.ToString();
+        line = new MakeLine(number, text, 0, text.Length, startsWithTab, joined: true);
+        return true;
+    }
+
+    /// <summary>The end of the physical line starting at <paramref name="start"/>; moves past its newline (or past the text).</summary>
+    private int EndOfPhysicalLine(int start)
+    {
+        int newline = _text.IndexOf('\n', start);
+        int end = newline < 0 ? _text.Length : newline;
+        _position = end + 1;
+        return end;
+    }
+
+    private readonly bool EndsWithContinuation(int start, int end)
+    {
+        int backslashes = 0;
+        for (int i = end - 1; i >= start && _text[i] == '\\'; i--)
+        {
+            backslashes++;
+        }
+
+        return backslashes % 2 == 1;
+    }
+}
+
+/// <summary>Comments, as GNU make removes them from lines that are not recipes or define bodies.</summary>
+internal static class MakeComments
+{
+    /// <summary>The text before the first unescaped <c>#</c>, with <c>\#</c> read as <c>#</c> (a copy only then).</summary>
+    public static ReadOnlySpan<char> Strip(ReadOnlySpan<char> text)
+    {
+        int hash = text.IndexOf('#');
+        if (hash < 0)
         {
             return text;
+        }
+
+        if (hash == 0 || text[hash - 1] != '\\')
+        {
+            return text[..hash];
         }
 
         var kept = new StringBuilder(text.Length);
@@ -69,16 +157,5 @@ internal static class MakeLines
         }
 
         return kept.ToString();
-    }
-
-    private static bool EndsWithContinuation(string line)
-    {
-        int backslashes = 0;
-        for (int i = line.Length - 1; i >= 0 && line[i] == '\\'; i--)
-        {
-            backslashes++;
-        }
-
-        return backslashes % 2 == 1;
     }
 }

@@ -1,22 +1,35 @@
+using System.Runtime.CompilerServices;
+
 namespace Buildroot.Download.Tasks.Packages.Manifests;
+
+/// <summary>Where an argument of a function starts and ends in the text being expanded.</summary>
+internal readonly record struct TextRange(int Start, int End)
+{
+    public int Length => End - Start;
+}
 
 /// <summary>
 /// Where things start and end in makefile text: references, function arguments, assignments.
 /// Parentheses and braces nest; commas, colons and equal signs inside a reference do not count.
+/// Everything here reads spans or ranges of the text, so that finding a part copies nothing.
 /// </summary>
 internal static class MakeSyntax
 {
-    public static (string Word, string Remainder) SplitFirstWord(string text)
+    /// <summary>The first word (up to a blank); <paramref name="remainder"/>: the rest, without the blanks that follow the word.</summary>
+    public static ReadOnlySpan<char> FirstWord(ReadOnlySpan<char> text, out ReadOnlySpan<char> remainder)
     {
-        int blank = text.IndexOfAny([' ', '\t']);
-        return blank < 0 ? (text, string.Empty) : (text[..blank], text[blank..].TrimStart(' ', '\t'));
+        int blank = text.IndexOfAny(' ', '\t');
+        remainder = blank < 0 ? ReadOnlySpan<char>.Empty : text[blank..].TrimStart(" \t");
+        return blank < 0 ? text : text[..blank];
     }
 
     /// <summary>
     /// <c>NAME op value</c> when <paramref name="statement"/> is an assignment: the first <c>=</c>
     /// outside references decides, unless a lone <c>:</c> comes first (then it is a rule).
     /// </summary>
-    public static (string Name, string Op, string Value)? Assignment(string statement)
+    /// <returns>Where the operator starts and ends; null when the statement is no assignment.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (int OperatorStart, int OperatorEnd)? Assignment(ReadOnlySpan<char> statement)
     {
         int depth = 0;
         for (int i = 0; i < statement.Length; i++)
@@ -43,7 +56,7 @@ internal static class MakeSyntax
                     nameEnd--;
                 }
 
-                return (statement[..nameEnd].Trim(), statement[nameEnd..(i + 1)], statement[(i + 1)..].TrimStart(' ', '\t'));
+                return (nameEnd, i + 1);
             }
             else if (depth == 0 && c == ':')
             {
@@ -65,7 +78,20 @@ internal static class MakeSyntax
         return null;
     }
 
-    public static bool HasColonOutsideReferences(string statement)
+    /// <summary>The operator text as a constant (<c>=</c>, <c>:=</c>, <c>+=</c>…), so that reading it copies nothing.</summary>
+    public static string Operator(ReadOnlySpan<char> op) => op switch
+    {
+        "=" => "=",
+        ":=" => ":=",
+        "::=" => "::=",
+        ":::=" => ":::=",
+        "?=" => "?=",
+        "+=" => "+=",
+        "!=" => "!=",
+        _ => op.ToString(),
+    };
+
+    public static bool HasColonOutsideReferences(ReadOnlySpan<char> statement)
     {
         int depth = 0;
         foreach (char c in statement)
@@ -80,17 +106,19 @@ internal static class MakeSyntax
         return false;
     }
 
-    /// <summary>The index of the <paramref name="close"/> matching an already opened <paramref name="open"/>, or -1.</summary>
-    public static int FindClose(string text, int start, char open, char close)
+    /// <summary>The index of the <paramref name="close"/> matching an already opened <paramref name="open"/> before <paramref name="end"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FindClose(string text, int start, int end, char open, char close)
     {
         int depth = 1;
-        for (int i = start; i < text.Length; i++)
+        for (int i = start; i < end; i++)
         {
-            if (text[i] == open)
+            char c = text[i];
+            if (c == open)
             {
                 depth++;
             }
-            else if (text[i] == close && --depth == 0)
+            else if (c == close && --depth == 0)
             {
                 return i;
             }
@@ -99,13 +127,12 @@ internal static class MakeSyntax
         return -1;
     }
 
-    /// <summary>Splits at commas outside nested parentheses; the last of <paramref name="count"/> arguments keeps the rest.</summary>
-    public static List<string> SplitArguments(string text, int count)
+    /// <summary>Splits <paramref name="range"/> at commas outside nested parentheses into <paramref name="args"/>; the last of <paramref name="count"/> arguments keeps the rest.</summary>
+    public static void SplitArguments(string text, TextRange range, int count, List<TextRange> args)
     {
-        var args = new List<string>();
         int depth = 0;
-        int start = 0;
-        for (int i = 0; i < text.Length && args.Count < count - 1; i++)
+        int start = range.Start;
+        for (int i = range.Start; i < range.End && args.Count < count - 1; i++)
         {
             switch (text[i])
             {
@@ -116,24 +143,23 @@ internal static class MakeSyntax
                     depth--;
                     break;
                 case ',' when depth == 0:
-                    args.Add(text[start..i]);
+                    args.Add(new TextRange(start, i));
                     start = i + 1;
                     break;
             }
         }
 
-        args.Add(text[start..]);
-        return args;
+        args.Add(new TextRange(start, range.End));
     }
 
-    /// <summary><c>$(VAR:from=to)</c>, split into its parts when <paramref name="inner"/> is one.</summary>
-    public static (string Name, string Pattern, string Replacement)? SubstitutionReference(string inner)
+    /// <summary><c>$(VAR:from=to)</c>: where its colon and equal sign are, when <paramref name="inner"/> is one.</summary>
+    public static (int Colon, int EqualSign)? SubstitutionReference(string text, TextRange inner)
     {
         int depth = 0;
         int colon = -1;
-        for (int i = 0; i < inner.Length; i++)
+        for (int i = inner.Start; i < inner.End; i++)
         {
-            switch (inner[i])
+            switch (text[i])
             {
                 case '(' or '{':
                     depth++;
@@ -145,7 +171,7 @@ internal static class MakeSyntax
                     colon = i;
                     break;
                 case '=' when depth == 0 && colon >= 0:
-                    return (inner[..colon], inner[(colon + 1)..i], inner[(i + 1)..]);
+                    return (colon, i);
             }
         }
 

@@ -8,31 +8,39 @@ internal static class MakeTextFunctions
 {
     private static readonly char[] Whitespace = [' ', '\t', '\n', '\r', '\v', '\f'];
 
-    /// <summary>The number of arguments each takes: the last one gets the rest of the text, commas included.</summary>
-    public static readonly IReadOnlyDictionary<string, int> Arity = new Dictionary<string, int>(StringComparer.Ordinal)
+    /// <summary>
+    /// The text function <paramref name="name"/> names (its name as a constant) and the number of
+    /// arguments it takes, the last one getting the rest of the text, commas included; null when
+    /// it names none.
+    /// </summary>
+    public static (string Name, int Arity)? Find(ReadOnlySpan<char> name) => name switch
     {
-        ["subst"] = 3,
-        ["patsubst"] = 3,
-        ["strip"] = 1,
-        ["findstring"] = 2,
-        ["filter"] = 2,
-        ["filter-out"] = 2,
-        ["sort"] = 1,
-        ["word"] = 2,
-        ["wordlist"] = 3,
-        ["words"] = 1,
-        ["firstword"] = 1,
-        ["lastword"] = 1,
-        ["dir"] = 1,
-        ["notdir"] = 1,
-        ["suffix"] = 1,
-        ["basename"] = 1,
-        ["addsuffix"] = 2,
-        ["addprefix"] = 2,
-        ["join"] = 2,
+        "subst" => ("subst", 3),
+        "patsubst" => ("patsubst", 3),
+        "strip" => ("strip", 1),
+        "findstring" => ("findstring", 2),
+        "filter" => ("filter", 2),
+        "filter-out" => ("filter-out", 2),
+        "sort" => ("sort", 1),
+        "word" => ("word", 2),
+        "wordlist" => ("wordlist", 3),
+        "words" => ("words", 1),
+        "firstword" => ("firstword", 1),
+        "lastword" => ("lastword", 1),
+        "dir" => ("dir", 1),
+        "notdir" => ("notdir", 1),
+        "suffix" => ("suffix", 1),
+        "basename" => ("basename", 1),
+        "addsuffix" => ("addsuffix", 2),
+        "addprefix" => ("addprefix", 2),
+        "join" => ("join", 2),
+        _ => null,
     };
 
     public static string[] Words(string text) => text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>True for the characters that separate words (<see cref="Words"/>).</summary>
+    public static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
 
     /// <summary>Applies function <paramref name="name"/>; null with <paramref name="problem"/> set when the arguments make no sense to make either.</summary>
     public static string? Apply(string name, IReadOnlyList<string> args, out string? problem)

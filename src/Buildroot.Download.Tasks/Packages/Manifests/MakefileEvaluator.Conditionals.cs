@@ -54,6 +54,7 @@ internal sealed partial class MakefileEvaluator
         }
 
         _conditionals.Add(conditional);
+        _conditionDoubts = null;
     }
 
     private void Else(string rest, string file, int line)
@@ -65,6 +66,7 @@ internal sealed partial class MakefileEvaluator
         }
 
         Conditional conditional = _conditionals[^1];
+        _conditionDoubts = null;
         if (conditional.Taken)
         {
             conditional.State = Branch.Inactive;
@@ -72,7 +74,7 @@ internal sealed partial class MakefileEvaluator
         else if (rest.Length == 0)
         {
             conditional.State = conditional.MaybeTaken ? Branch.Undecided : Branch.Active;
-            conditional.Directive = "else";
+            conditional.DirectiveText = ("else", null);
             conditional.Taken = !conditional.MaybeTaken;
             conditional.Assumption = conditional.Assumption is var (name, defined) ? (name, !defined) : null;
         }
@@ -93,11 +95,19 @@ internal sealed partial class MakefileEvaluator
         }
 
         _conditionals.RemoveAt(_conditionals.Count - 1);
+        _conditionDoubts = null;
+    }
+
+    /// <summary>Drops the conditionals a file or an eval left open.</summary>
+    private void RemoveConditionals(int depth)
+    {
+        _conditionals.RemoveRange(depth, _conditionals.Count - depth);
+        _conditionDoubts = null;
     }
 
     private void Decide(Conditional conditional, string word, string rest, string file, int line)
     {
-        conditional.Directive = $"{word} {rest}";
+        conditional.DirectiveText = (word, rest);
         conditional.Assumption = null;
         (bool? holds, ImmutableArray<MakeDoubt> doubts) = Evaluate(word, rest, file, line);
         if (holds is null && word is "ifdef" or "ifndef")
@@ -158,7 +168,7 @@ internal sealed partial class MakefileEvaluator
             }
 
             // ifdef asks whether the variable has a non-empty value, without expanding it.
-            bool defined = variable is not null && variable.Value.Length > 0;
+            bool defined = variable is not null && !variable.IsEmpty;
             return (word == "ifdef" ? defined : !defined, ImmutableArray<MakeDoubt>.Empty);
         }
 
@@ -241,12 +251,11 @@ internal sealed partial class MakefileEvaluator
     /// </summary>
     private ImmutableArray<MakeDoubt> ConditionDoubts()
     {
-        if (State != Branch.Undecided)
-        {
-            return ImmutableArray<MakeDoubt>.Empty;
-        }
-
-        return _conditionals.Where(c => c.State == Branch.Undecided).SelectMany(c => c.Doubts).Distinct().ToImmutableArray();
+        // The same for every line between two directives: worked out once (and the same array each time).
+        _conditionDoubts ??= State != Branch.Undecided
+            ? ImmutableArray<MakeDoubt>.Empty
+            : _conditionals.Where(c => c.State == Branch.Undecided).SelectMany(c => c.Doubts).Distinct().ToImmutableArray();
+        return _conditionDoubts.Value;
     }
 
     private sealed class Conditional
@@ -255,7 +264,11 @@ internal sealed partial class MakefileEvaluator
 
         public int DirectiveLine { get; set; }
 
-        public string Directive { get; set; } = string.Empty;
+        /// <summary>The directive that decided the current branch, as written (for messages).</summary>
+        public string Directive => DirectiveText.Remainder is null ? DirectiveText.Word : $"{DirectiveText.Word} {DirectiveText.Remainder}";
+
+        /// <summary>The parts of <see cref="Directive"/>, joined only when a message needs it.</summary>
+        public (string Word, string? Remainder) DirectiveText { get; set; } = (string.Empty, null);
 
         public Branch State { get; set; }
 

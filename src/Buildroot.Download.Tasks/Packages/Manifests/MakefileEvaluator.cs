@@ -23,8 +23,6 @@ internal sealed record PackageDeclaration(string Name, string Prefix, string Tar
 /// </summary>
 internal sealed partial class MakefileEvaluator : IMakeContext
 {
-    private static readonly HashSet<string> ConditionalWords = new(StringComparer.Ordinal) { "ifeq", "ifneq", "ifdef", "ifndef" };
-
     private readonly Dictionary<string, MakeVariable> _variables = new(StringComparer.Ordinal);
     private readonly List<Conditional> _conditionals = [];
     private readonly List<PackageDeclaration> _declarations = [];
@@ -40,6 +38,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
     /// <summary>The line being read (of the outermost file, for text an eval reads): where declarations and evals happen.</summary>
     private (string File, int Line) _position = (string.Empty, 0);
     private int _includeDepth;
+    private ImmutableArray<MakeDoubt>? _conditionDoubts;
 
     /// <param name="predefined">Variables defined before any file is read (helpers, infrastructures, the user's values).</param>
     /// <param name="undefinedMeansEmpty">Names that are simply empty when undefined; any other undefined reference is a doubt.</param>
@@ -53,7 +52,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         IReadOnlyDictionary<string, Func<IReadOnlyList<string>, string>> natives,
         Func<string, string?>? readText = null)
     {
-        _readText = readText ?? TryReadText;
+        _readText = readText ?? ManifestFiles.TryRead;
         _undefinedMeansEmpty = undefinedMeansEmpty;
         _topDirectoryOf = topDirectoryOf;
         _natives = natives;
@@ -101,11 +100,11 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         _variables["pkgname"] = MakeVariable.Simple("pkgname", Path.GetFileName(folder), path, 0, ImmutableArray<MakeDoubt>.Empty);
         try
         {
-            Run(text, path, fixedLine: null);
+            int lastLine = Run(text, path, fixedLine: null);
             if (_conditionals.Count > depth)
             {
-                Notice(path, MakeLines.Read(text).LastOrDefault().Number, $"'{_conditionals[^1].Directive}' (line {_conditionals[^1].Line}) has no endif");
-                _conditionals.RemoveRange(depth, _conditionals.Count - depth);
+                Notice(path, lastLine, $"'{_conditionals[^1].Directive}' (line {_conditionals[^1].Line}) has no endif");
+                RemoveConditionals(depth);
             }
         }
         finally
@@ -126,7 +125,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         if (_conditionals.Count > depth)
         {
             Notice(file, line, $"the text evaluated here leaves '{_conditionals[^1].Directive}' without endif");
-            _conditionals.RemoveRange(depth, _conditionals.Count - depth);
+            RemoveConditionals(depth);
         }
     }
 
@@ -141,12 +140,17 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         return _natives.TryGetValue(name, out Func<IReadOnlyList<string>, string>? native) ? native(arguments) : null;
     }
 
-    private void Run(string text, string file, int? fixedLine)
+    /// <summary>Reads the lines of <paramref name="text"/>; returns the number of the last one.</summary>
+    /// <param name="fixedLine">For an eval: the line every line of the text counts as written on.</param>
+    private int Run(string text, string file, int? fixedLine)
     {
         DefineBlock? define = null;
         bool inRule = false;
-        foreach (MakeLine physical in MakeLines.Read(text))
+        int lastLine = 0;
+        var lines = new MakeLineReader(text);
+        while (lines.Next(out MakeLine physical))
         {
+            lastLine = physical.Number;
             int number = fixedLine ?? physical.Number;
             _position = (file, number);
             if (define is not null)
@@ -166,43 +170,35 @@ internal sealed partial class MakefileEvaluator : IMakeContext
             }
 
             // Trailing blanks stay: make keeps them in values ("FOO = a # note" is "a ").
-            string statement = MakeLines.StripComment(physical.Text).TrimStart();
-            if (statement.Length == 0 || string.IsNullOrWhiteSpace(statement))
+            ReadOnlySpan<char> statement = MakeComments.Strip(physical.Span).TrimStart();
+            if (statement.IsWhiteSpace())
             {
                 continue;
             }
 
             inRule = false;
-            ReadOnlySpan<char> trimmed = statement.AsSpan().TrimEnd();
-            int blank = trimmed.IndexOfAny(' ', '\t');
-            ReadOnlySpan<char> first = blank < 0 ? trimmed : trimmed[..blank];
-            if (first is "ifeq" or "ifneq" or "ifdef" or "ifndef" or "else" or "endif" or "define" or "override" or "export")
+            ReadOnlySpan<char> word = MakeSyntax.FirstWord(statement.TrimEnd(), out ReadOnlySpan<char> rest);
+            if (ConditionalWord(word) is { } conditional)
             {
-                (string word, string rest) = MakeSyntax.SplitFirstWord(trimmed.ToString());
-                if (ConditionalWords.Contains(word))
-                {
-                    OpenConditional(word, rest, file, number);
-                    continue;
-                }
+                OpenConditional(conditional, rest.ToString(), file, number);
+                continue;
+            }
 
-                if (word == "else")
-                {
-                    Else(rest, file, number);
+            switch (word)
+            {
+                case "else":
+                    Else(rest.ToString(), file, number);
                     continue;
-                }
-
-                if (word == "endif")
-                {
+                case "endif":
                     EndIf(file, number);
                     continue;
-                }
-
-                if (word == "define" || rest.StartsWith("define", StringComparison.Ordinal))
-                {
-                    string header = word == "define" ? rest : MakeSyntax.SplitFirstWord(rest).Remainder;
-                    define = new DefineBlock(header, number, Skipped: State == Branch.Inactive);
+                case "define":
+                    define = new DefineBlock(rest.ToString(), number, skipped: State == Branch.Inactive);
                     continue;
-                }
+                case "override" or "export" when rest.StartsWith("define", StringComparison.Ordinal):
+                    MakeSyntax.FirstWord(rest, out ReadOnlySpan<char> header);
+                    define = new DefineBlock(header.ToString(), number, skipped: State == Branch.Inactive);
+                    continue;
             }
 
             if (State != Branch.Inactive)
@@ -215,16 +211,18 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         {
             Notice(file, define.Line, $"'define {define.Header}' has no endef");
         }
+
+        return lastLine;
     }
 
     /// <summary>Handles a line outside conditionals and defines; true when it is a rule (recipe lines follow).</summary>
-    private bool Statement(string statement, string file, int line)
+    private bool Statement(ReadOnlySpan<char> statement, string file, int line)
     {
-        (string word, string rest) = MakeSyntax.SplitFirstWord(statement);
+        ReadOnlySpan<char> word = MakeSyntax.FirstWord(statement, out ReadOnlySpan<char> rest);
         while (word is "override" or "export" or "private" && MakeSyntax.Assignment(rest) is not null)
         {
             statement = rest;
-            (word, rest) = MakeSyntax.SplitFirstWord(statement);
+            word = MakeSyntax.FirstWord(statement, out rest);
         }
 
         rest = rest.TrimEnd();
@@ -234,26 +232,29 @@ internal sealed partial class MakefileEvaluator : IMakeContext
             case "export" or "unexport" or "vpath":
                 return false; // "export FOO" changes the environment of recipes, not values
             case "undefine":
-                Undefine(rest.Trim(), file, line);
+                Undefine(rest.Trim().ToString(), file, line);
                 return false;
             case "include" or "-include" or "sinclude":
-                Include(rest, optional: word != "include", file, line);
+                Include(rest.ToString(), optional: word is not "include", file, line);
                 return false;
         }
 
-        if (MakeSyntax.Assignment(statement) is var (name, op, value))
+        if (MakeSyntax.Assignment(statement) is var (operatorStart, operatorEnd))
         {
-            Assign(name, op, value, file, line);
+            string name = statement[..operatorStart].Trim().ToString();
+            string value = statement[operatorEnd..].TrimStart(" \t").ToString();
+            Assign(name, MakeSyntax.Operator(statement[operatorStart..operatorEnd]), value, file, line);
             return false;
         }
 
-        if (statement.StartsWith('$') && !MakeSyntax.HasColonOutsideReferences(statement))
+        if (statement.StartsWith("$", StringComparison.Ordinal) && !MakeSyntax.HasColonOutsideReferences(statement))
         {
             // $(eval …), $(call hook,…), $(info …): expanded for their effects; the text they leave is nothing to keep.
-            Expansion effect = Expander.Expand(statement.TrimEnd(), file, line);
-            if (statement.Contains("eval", StringComparison.Ordinal) && !effect.IsCertain)
+            string expression = statement.TrimEnd().ToString();
+            Expansion effect = Expander.Expand(expression, file, line);
+            if (expression.Contains("eval", StringComparison.Ordinal) && !effect.IsCertain)
             {
-                Notice(file, line, $"'{statement.TrimEnd()}' cannot be evaluated ({string.Join("; ", effect.Doubts.Select(d => d.Text).Distinct())}): what it defines is unknown here");
+                Notice(file, line, $"'{expression}' cannot be evaluated ({string.Join("; ", effect.Doubts.Select(d => d.Text).Distinct())}): what it defines is unknown here");
             }
 
             return false;
@@ -268,64 +269,11 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         return false;
     }
 
-    private void Include(string argument, bool optional, string file, int line)
-    {
-        Expansion names = Expander.Expand(argument, file, line);
-        if (!names.IsCertain)
-        {
-            if (!optional)
-            {
-                Notice(file, line, $"'include {argument}' is not followed ({string.Join("; ", names.Doubts.Select(d => d.Text).Distinct())}): what the included files set is unknown here");
-            }
-
-            return;
-        }
-
-        foreach (string name in MakeTextFunctions.Words(names.Text))
-        {
-            string path = Path.GetFullPath(name, _topDirectory ?? Path.GetDirectoryName(file)!);
-            string? text = _readText(path);
-            if (text is null)
-            {
-                if (!optional)
-                {
-                    Notice(file, line, $"'include {name}': {path} cannot be read; what it sets is unknown here");
-                }
-
-                continue;
-            }
-
-            if (++_includeDepth > 50)
-            {
-                Notice(file, line, $"'include {name}' nests too deeply (a file including itself?)");
-            }
-            else
-            {
-                ReadFile(path, text);
-            }
-
-            _includeDepth--;
-        }
-    }
-
-    /// <summary>A file's text, or null when it does not exist or cannot be read.</summary>
-    public static string? TryReadText(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     private void Assign(string nameText, string op, string value, string file, int line)
     {
         Expansion name = Expander.Expand(nameText, file, line);
         string variableName = name.Text.Trim();
-        if (!name.IsCertain || variableName.Length == 0 || variableName.Any(char.IsWhiteSpace))
+        if (!name.IsCertain || variableName.Length == 0 || HasWhiteSpace(variableName))
         {
             UnknownName(nameText, name.Doubts, file, line);
             return;
@@ -385,37 +333,6 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         _unknownNames.Add(start, doubts);
     }
 
-    private void Undefine(string name, string file, int line)
-    {
-        ImmutableArray<MakeDoubt> doubts = ConditionDoubts();
-        if (doubts.IsEmpty)
-        {
-            _variables.Remove(name);
-        }
-        else if (Lookup(name) is { } existing)
-        {
-            _variables[name] = existing.WithDoubts(doubts);
-        }
-    }
-
-    private void EndDefine(DefineBlock define, string file)
-    {
-        if (define.Skipped)
-        {
-            return;
-        }
-
-        (string name, string op) = MakeSyntax.SplitFirstWord(define.Header.Trim());
-        string body = string.Join('\n', define.Body);
-        MakeVariable variable = op.Trim() is ":=" or "::="
-            ? Simple(name, Expander.Expand(body, file, define.Line), file, define.Line)
-            : MakeVariable.Recursive(name, body, file, define.Line);
-        _variables[name] = variable.WithDoubts(ConditionDoubts());
-    }
-
-    private static MakeVariable Simple(string name, Expansion value, string file, int line) =>
-        MakeVariable.Simple(name, value.Text, file, line, value.Doubts);
-
     private void Declare(IReadOnlyList<string> arguments, string file, int line)
     {
         string Argument(int index) => index < arguments.Count ? arguments[index].Trim() : string.Empty;
@@ -441,30 +358,28 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         }
     }
 
-    private void Notice(string file, int line, string text) => _notices.Add(new MakeDoubt(file, line, text));
-
-    /// <summary>A <c>define NAME</c> … <c>endef</c> block being read (nested defines count).</summary>
-    private sealed record DefineBlock(string Header, int Line, bool Skipped)
+    /// <summary>The word as a constant when it opens a conditional, so that reading it copies nothing; else null.</summary>
+    private static string? ConditionalWord(ReadOnlySpan<char> word) => word switch
     {
-        private int _depth = 1;
+        "ifeq" => "ifeq",
+        "ifneq" => "ifneq",
+        "ifdef" => "ifdef",
+        "ifndef" => "ifndef",
+        _ => null,
+    };
 
-        public List<string> Body { get; } = [];
-
-        /// <summary>Takes one line of the body; true when it was the closing endef.</summary>
-        public bool Consume(MakeLine line)
+    private static bool HasWhiteSpace(string name)
+    {
+        foreach (char c in name)
         {
-            string first = MakeSyntax.SplitFirstWord(line.Text.Trim()).Word;
-            if (first == "define")
-            {
-                _depth++;
-            }
-            else if (first == "endef" && --_depth == 0)
+            if (char.IsWhiteSpace(c))
             {
                 return true;
             }
-
-            Body.Add(line.Text);
-            return false;
         }
+
+        return false;
     }
+
+    private void Notice(string file, int line, string text) => _notices.Add(new MakeDoubt(file, line, text));
 }

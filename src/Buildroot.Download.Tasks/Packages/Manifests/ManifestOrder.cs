@@ -16,18 +16,34 @@ internal static class ManifestOrder
     /// includes): the folder above its innermost <c>package</c>, <c>boot</c>, <c>linux</c>,
     /// <c>toolchain</c> or <c>fs</c> folder; for a manifest outside such a layout, the folder above its own.
     /// </summary>
+    /// <remarks>Asked for every file read: the folders are looked at as ranges of the path, and only the answer is a new string.</remarks>
     public static string TopDirectory(string path)
     {
-        string folder = Path.GetDirectoryName(path)!;
-        for (string? current = folder; current is not null; current = Path.GetDirectoryName(current))
+        ReadOnlySpan<char> folder = Path.GetDirectoryName(path.AsSpan());
+        for (ReadOnlySpan<char> current = folder; !current.IsEmpty; current = Path.GetDirectoryName(current))
         {
-            if (Array.IndexOf(Sections, Path.GetFileName(current)) >= 0 && Path.GetDirectoryName(current) is { } top)
+            if (IsSection(Path.GetFileName(current)))
             {
-                return top;
+                return Path.GetDirectoryName(current).ToString();
             }
         }
 
-        return Path.GetDirectoryName(folder) ?? folder;
+        // The folder above, or the folder itself at the root.
+        ReadOnlySpan<char> above = Path.GetDirectoryName(folder);
+        return above.IsEmpty && (folder.IsEmpty || Path.IsPathRooted(folder)) ? folder.ToString() : above.ToString();
+    }
+
+    private static bool IsSection(ReadOnlySpan<char> name)
+    {
+        foreach (string section in Sections)
+        {
+            if (name.SequenceEqual(section))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True for a Buildroot tree (it has the package infrastructures), as opposed to a BR2_EXTERNAL tree.</summary>

@@ -15,6 +15,9 @@ internal sealed class ManifestTreeReader
 {
     private readonly IBuildLog _log;
     private readonly HashSet<string> _packagePrefixes = new(StringComparer.Ordinal);
+
+    /// <summary>The hash codes of <see cref="_packagePrefixes"/>: a name's start is looked up without cutting it out first.</summary>
+    private readonly HashSet<int> _packagePrefixHashes = [];
     private readonly Dictionary<string, bool> _isPackageVariable = new(StringComparer.Ordinal);
     private MakefileEvaluator _evaluator = null!;
     private int _declarationsSeen;
@@ -32,7 +35,7 @@ internal sealed class ManifestTreeReader
 
     private ManifestTree ReadAll(IReadOnlyList<string> manifests, IReadOnlyDictionary<string, string> variables)
     {
-        List<string> files = [];
+        List<string> manifestFiles = [];
         foreach (string path in manifests.Distinct(StringComparer.Ordinal))
         {
             if (ManifestOrder.IsInfrastructure(path))
@@ -41,33 +44,30 @@ internal sealed class ManifestTreeReader
             }
             else
             {
-                files.Add(path);
+                manifestFiles.Add(path);
             }
         }
 
-        IReadOnlyList<string> ordered = ManifestOrder.Sort(files);
+        IReadOnlyList<string> ordered = ManifestOrder.Sort(manifestFiles);
         foreach (string path in ordered)
         {
-            _packagePrefixes.Add(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
+            AddPackagePrefix(ManifestVariable.Prefix(Path.GetFileName(Path.GetDirectoryName(path)!)));
         }
 
-        // Reading thousands of small files is most of the I/O: done in parallel, before make's sequential reading.
-        var texts = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
-        Parallel.ForEach(ordered, path => texts[path] = MakefileEvaluator.TryReadText(path));
-
+        using var files = new ManifestFiles(ordered);
         _evaluator = new MakefileEvaluator(
             Predefined(ordered, variables),
             IsPackageVariable,
             path => path == PackageInfrastructures.FileName ? null : ManifestOrder.TopDirectory(path),
             PackageInfrastructures.Natives,
-            path => texts.TryGetValue(path, out string? text) ? text : MakefileEvaluator.TryReadText(path));
+            files.Text);
         _evaluator.ReadFile(PackageInfrastructures.FileName, PackageInfrastructures.Text);
         foreach (string path in ordered.Where(path => !_evaluator.HasRead(path)))
         {
-            _evaluator.ReadFile(path, texts[path] ?? ReadText(path));
+            _evaluator.ReadFile(path, files.Text(path) ?? ReadText(path));
         }
 
-        return Collect();
+        return Collect(files);
     }
 
     /// <summary>The archive suffixes of the tree's release, then the user's values (the configuration's, in Buildroot).</summary>
@@ -107,7 +107,7 @@ internal sealed class ManifestTreeReader
 
         for (; _declarationsSeen < _evaluator.Declarations.Count; _declarationsSeen++)
         {
-            if (_packagePrefixes.Add(_evaluator.Declarations[_declarationsSeen].TargetPrefix))
+            if (AddPackagePrefix(_evaluator.Declarations[_declarationsSeen].TargetPrefix))
             {
                 _isPackageVariable.Clear();
             }
@@ -121,12 +121,19 @@ internal sealed class ManifestTreeReader
         return _isPackageVariable[name] = HasPackagePrefix(name);
     }
 
+    private bool AddPackagePrefix(string prefix)
+    {
+        _packagePrefixHashes.Add(string.GetHashCode(prefix.AsSpan()));
+        return _packagePrefixes.Add(prefix);
+    }
+
     private bool HasPackagePrefix(string name)
     {
-        string rest = name.StartsWith("HOST_", StringComparison.Ordinal) ? name[5..] : name;
-        for (int underscore = rest.IndexOf('_', StringComparison.Ordinal); underscore > 0; underscore = rest.IndexOf('_', underscore + 1))
+        ReadOnlySpan<char> rest = name.AsSpan(name.StartsWith("HOST_", StringComparison.Ordinal) ? 5 : 0);
+        for (int underscore = rest.IndexOf('_'); underscore > 0; underscore = NextUnderscore(rest, underscore))
         {
-            if (_packagePrefixes.Contains(rest[..underscore]))
+            ReadOnlySpan<char> prefix = rest[..underscore];
+            if (_packagePrefixHashes.Contains(string.GetHashCode(prefix)) && _packagePrefixes.Contains(prefix.ToString()))
             {
                 return true;
             }
@@ -135,7 +142,13 @@ internal sealed class ManifestTreeReader
         return false;
     }
 
-    private ManifestTree Collect()
+    private static int NextUnderscore(ReadOnlySpan<char> text, int underscore)
+    {
+        int next = text[(underscore + 1)..].IndexOf('_');
+        return next < 0 ? -1 : underscore + 1 + next;
+    }
+
+    private ManifestTree Collect(ManifestFiles files)
     {
         var packages = new List<ManifestPackage>();
         var leftOut = new List<LeftOutPackage>();
@@ -144,6 +157,7 @@ internal sealed class ManifestTreeReader
         ILookup<string, MakeDoubt> noticesByFile = _evaluator.Notices.ToLookup(notice => notice.File, StringComparer.Ordinal);
         var filesWithPackages = new HashSet<string>(StringComparer.Ordinal);
         var twins = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        Func<string, bool> fileExists = files.Exists;
 
         foreach (IGrouping<string, PackageDeclaration> file in _evaluator.Declarations.GroupBy(d => d.File, StringComparer.Ordinal))
         {
@@ -162,7 +176,7 @@ internal sealed class ManifestTreeReader
 
                 definedIn[declaration.Name] = declaration.File;
                 PackageReading reading = new ManifestPackageMapper(_evaluator, declaration).Map();
-                PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]]);
+                PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]], fileExists);
                 outcomes.Add(outcome);
                 if (outcome.LeftOut is { } left)
                 {

@@ -20,7 +20,8 @@ internal sealed record PackageOutcome(
 {
     private const string Advice = "Give the missing variables with BuildrootManifestVariable items, or declare the package as a BuildrootPackage item";
 
-    public static PackageOutcome Decide(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> fileNotices)
+    /// <param name="fileExists">File.Exists, or what answers as it does.</param>
+    public static PackageOutcome Decide(PackageDeclaration declaration, PackageReading reading, ImmutableArray<MakeDoubt> fileNotices, Func<string, bool> fileExists)
     {
         if (reading.IsVirtual)
         {
@@ -35,7 +36,7 @@ internal sealed record PackageOutcome(
             return new(null, new LeftOutPackage(declaration.Name, warning.Code, reason, where, reading.Dependencies), null, warning, null);
         }
 
-        ImmutableDictionary<string, string> metadata = WithHashFile(declaration, reading.Metadata);
+        ImmutableDictionary<string, string> metadata = WithHashFile(declaration, reading.Metadata, fileExists);
         if (!HasDownloads(metadata))
         {
             return new(null, null, reading.Dependencies, DoubtWarning(declaration, reading, fileNotices), $"{declaration.File}: {declaration.Name} has no source, patch or extra download: nothing to download (as in Buildroot).");
@@ -101,19 +102,20 @@ internal sealed record PackageOutcome(
     /// no hash file, a warning), so it is named only when it is there: a hash file a package names
     /// must exist.
     /// </summary>
-    private static ImmutableDictionary<string, string> WithHashFile(PackageDeclaration declaration, ImmutableDictionary<string, string> metadata)
+    private static ImmutableDictionary<string, string> WithHashFile(PackageDeclaration declaration, ImmutableDictionary<string, string> metadata, Func<string, bool> fileExists)
     {
         string folder = Path.GetDirectoryName(declaration.File)!;
         string rawName = PackageSpec.RawNameOf(declaration.Name);
-        string hashFile = Path.Combine(folder, $"{rawName}.hash");
         if (metadata.TryGetValue(PackageMetadata.Version, out string? version)
             && PackageVersions.Normalize(version).Sanitized is { Length: > 0 } sanitized
             && PlainNames.Problem(sanitized) is null
-            && File.Exists(Path.Combine(folder, sanitized, $"{rawName}.hash")))
+            && Path.Combine(folder, sanitized, $"{rawName}.hash") is var versioned
+            && fileExists(versioned))
         {
-            hashFile = Path.Combine(folder, sanitized, $"{rawName}.hash");
+            return metadata.SetItem(PackageMetadata.HashFiles, versioned);
         }
 
-        return File.Exists(hashFile) ? metadata.SetItem(PackageMetadata.HashFiles, hashFile) : metadata;
+        string hashFile = Path.Combine(folder, $"{rawName}.hash");
+        return fileExists(hashFile) ? metadata.SetItem(PackageMetadata.HashFiles, hashFile) : metadata;
     }
 }

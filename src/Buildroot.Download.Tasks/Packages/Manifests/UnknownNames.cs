@@ -10,7 +10,7 @@ internal sealed class UnknownNames
 {
     private const int KeyLength = 4;
 
-    private readonly Dictionary<string, List<(string Start, ImmutableArray<MakeDoubt> Doubts)>> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, List<(string Start, ImmutableArray<MakeDoubt> Doubts)>> _byKey = [];
     private readonly List<(string Start, ImmutableArray<MakeDoubt> Doubts)> _short = [];
 
     public void Add(string start, ImmutableArray<MakeDoubt> doubts)
@@ -21,7 +21,7 @@ internal sealed class UnknownNames
             return;
         }
 
-        string key = start[..KeyLength];
+        ulong key = KeyOf(start);
         if (!_byKey.TryGetValue(key, out List<(string, ImmutableArray<MakeDoubt>)>? entries))
         {
             _byKey[key] = entries = [];
@@ -39,13 +39,17 @@ internal sealed class UnknownNames
             doubts = Matching(_short, name, doubts);
         }
 
-        if (name.Length >= KeyLength && _byKey.TryGetValue(name[..KeyLength], out List<(string, ImmutableArray<MakeDoubt>)>? entries))
+        if (name.Length >= KeyLength && _byKey.Count > 0 && _byKey.TryGetValue(KeyOf(name), out List<(string, ImmutableArray<MakeDoubt>)>? entries))
         {
             doubts = Matching(entries, name, doubts);
         }
 
         return doubts;
     }
+
+    /// <summary>The first four characters, as one number: every variable reference asks, so no string is cut for it.</summary>
+    private static ulong KeyOf(string text) =>
+        text[0] | ((ulong)text[1] << 16) | ((ulong)text[2] << 32) | ((ulong)text[3] << 48);
 
     private static ImmutableArray<MakeDoubt> Matching(List<(string Start, ImmutableArray<MakeDoubt> Doubts)> entries, string name, ImmutableArray<MakeDoubt> doubts)
     {

@@ -58,6 +58,12 @@ public sealed class MakefileEvaluatorTests : IDisposable
         { "ifndef inside a define evaluated once", "define M\nifndef $(1)_S\n$(1)_S = def\nendif\nendef\nFOO_P_S = given\n$(eval $(call M,FOO_P))\n$(eval $(call M,FOO_Q))\nV = $(FOO_P_S) $(FOO_Q_S)\n" },
         { "rules and recipes set nothing", "foo:\n\tV = recipe\nV = real\nbar: baz\n" },
         { "undefine", "V = a\nundefine V\nV += b\n" },
+        { "many appends, one of them read in between", "V = a\nV += b\nV += c\nW := $(V)\nV += d $(W)\n" },
+        { "a define body of several lines, an empty one among them", "A = 1\ndefine V\nx $(A)\n  y\n\nz\nendef\n" },
+        { "nested functions in arguments", "V = $(patsubst %,<%>,$(filter-out b,$(sort c b a))) $(if $(filter a,a b),$(words a b),none)\n" },
+        { "commas inside parentheses stay in the argument", "V = $(subst (a,b),x,(a,b)c)\n" },
+        { "a call passing its arguments on to another", "f = [$(1)|$(2)]\ng = $(call f,$(2),$(1))\nV = $(call g,a,b)\n" },
+        { "a reference at the very end of the text", "A = 1\nV = x$(A)" },
     };
 
     [RequiresToolsTheory("make")]
@@ -188,6 +194,23 @@ public sealed class MakefileEvaluatorTests : IDisposable
         evaluator.Declarations.Select(d => (d.Name, d.Prefix, d.TargetPrefix, d.IsHost, d.Line))
             .ShouldBe([("host-foo", "HOST_FOO", "FOO", true, 1), ("foo", "FOO", "FOO", false, 2)]);
         evaluator.Notices.ShouldHaveSingleItem().Line.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Each_version_of_an_appended_variable_keeps_its_own_pieces()
+    {
+        // Versions share their pieces (appending copies nothing); appending to an older one must not change a newer one.
+        MakeVariable first = MakeVariable.Recursive("V", "a", "f.mk", 1);
+        MakeVariable longer = first.Append("b", "f.mk", 2, []);
+        MakeVariable other = first.Append("c", "f.mk", 3, []);
+        MakeVariable longest = longer.Append("d", "f.mk", 4, []);
+
+        first.Value.ShouldBe("a");
+        longer.Value.ShouldBe("a b");
+        other.Value.ShouldBe("a c");
+        longest.Value.ShouldBe("a b d");
+        other.Append("e", "f.mk", 5, []).Value.ShouldBe("a c e");
+        longest.Value.ShouldBe("a b d");
     }
 
     private MakefileEvaluator Evaluate(string makefile, bool infrastructures = false)
