@@ -80,7 +80,7 @@ internal sealed class ManifestTreeReader
         if (pkgDownload is not null)
         {
             suffixes = PackageInfrastructures.FormatSuffixesOf(pkgDownload, ReadText(pkgDownload));
-            _log.Detail($"Archive names follow {pkgDownload}: {string.Join(", ", suffixes.Select(pair => $"{pair.Key}={pair.Value}"))}.");
+            _log.Detail($"Archive names follow {pkgDownload}: {string.Join(", ", suffixes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))}.");
         }
 
         foreach ((string name, string value) in suffixes)
