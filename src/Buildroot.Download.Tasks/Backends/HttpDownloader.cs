@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 
@@ -15,9 +16,12 @@ namespace Buildroot.Download.Tasks.Backends;
 /// backoff (or as <c>Retry-After</c> asks), a server that makes no progress for the stall limit is
 /// given up, and credentials in the URL are sent as Basic authentication and never printed.
 /// </summary>
-internal sealed class HttpDownloader : IDisposable
+internal sealed partial class HttpDownloader : IDisposable
 {
     private static readonly Lazy<HttpDownloader> LazyShared = new(() => new HttpDownloader(HttpDownloadSettings.Default));
+
+    /// <summary>How messages name what fetched a file with it, and what the <c>wget</c> method uses for http(s).</summary>
+    public const string Name = "built-in http client";
 
     private static readonly ProductInfoHeaderValue UserAgent = new(
         "Buildroot.Download.Tasks",
@@ -83,8 +87,9 @@ internal sealed class HttpDownloader : IDisposable
         TransferLimits limits,
         bool quiet,
         IBuildLog log,
-        CancellationToken cancellationToken) =>
-        (await FetchAsync(url, null, outputPath, wantedDigests, limits, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
+        CancellationToken cancellationToken,
+        ITransferProgress? progress = null) =>
+        (await FetchAsync(url, null, outputPath, wantedDigests, limits, quiet, prepare: null, absentIsNull: false, log, progress ?? ITransferProgress.None, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>
     /// As <see cref="DownloadAsync"/>, for a cache lookup: <paramref name="prepare"/> adds each try's
@@ -101,7 +106,7 @@ internal sealed class HttpDownloader : IDisposable
         Action<HttpRequestMessage> prepare,
         IBuildLog log,
         CancellationToken cancellationToken) =>
-        FetchAsync(url, display, outputPath, wantedDigests, limits, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
+        FetchAsync(url, display, outputPath, wantedDigests, limits, quiet: false, prepare, absentIsNull: true, log, ITransferProgress.None, cancellationToken);
 
     /// <summary>
     /// Sends <paramref name="request"/> (an upload) through the shared client, with the user agent
@@ -123,6 +128,7 @@ internal sealed class HttpDownloader : IDisposable
         Action<HttpRequestMessage>? prepare,
         bool absentIsNull,
         IBuildLog log,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         HttpTarget target = HttpTarget.Parse(url, display);
@@ -137,7 +143,7 @@ internal sealed class HttpDownloader : IDisposable
         {
             try
             {
-                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, prepare, cancellationToken).ConfigureAwait(false);
+                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, prepare, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (FailedTry failure) when (absentIsNull && failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
             {
@@ -156,7 +162,11 @@ internal sealed class HttpDownloader : IDisposable
                     throw new BrdlException(
                         FailureScope.Attempt,
                         failure.Stalled ? MessageCodes.TransferStalled : MessageCodes.HttpFailed,
-                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{(absentIsNull ? string.Empty : failure.Advice)}");
+                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{(absentIsNull ? string.Empty : failure.Advice)}")
+                    {
+                        Reason = $"{failure.Message}{tries}.{whyNot}",
+                        Advice = absentIsNull || failure.Advice.Length == 0 ? null : failure.Advice.Trim(),
+                    };
                 }
 
                 if (!quiet)
@@ -204,6 +214,7 @@ internal sealed class HttpDownloader : IDisposable
         TransferLimits limits,
         HttpRetryBudget budget,
         Action<HttpRequestMessage>? prepare,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         // Re-armed whenever enough bytes have arrived: it fires only when the server makes no progress that long.
@@ -223,7 +234,7 @@ internal sealed class HttpDownloader : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
+                throw new FailedTry(DescribeError(e, target.Uri), HttpRetryPolicy.IsTransient(e.HttpRequestError));
             }
 
             using (response)
@@ -244,7 +255,8 @@ internal sealed class HttpDownloader : IDisposable
                 Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 await using var bodyDisposal = body.ConfigureAwait(false);
                 using var hasher = new MultiHasher(algorithms);
-                long received = await StreamToFileAsync(body, outputPath, hasher, stall, limits, cancellationToken).ConfigureAwait(false);
+                progress.Receiving(response.Content.Headers.ContentLength);
+                long received = await StreamToFileAsync(body, outputPath, hasher, stall, limits, progress, cancellationToken).ConfigureAwait(false);
 
                 // The handler checks Content-Length itself; this is the backstop that makes a short
                 // body an error whatever the framing, so a truncated file is never passed on as good.
@@ -319,6 +331,7 @@ internal sealed class HttpDownloader : IDisposable
         MultiHasher hasher,
         HttpStallTimer stall,
         TransferLimits limits,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -340,6 +353,7 @@ internal sealed class HttpDownloader : IDisposable
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     received += read;
                     stall.Received(read);
+                    progress.Received(read);
                 }
             }
         }
@@ -362,16 +376,53 @@ internal sealed class HttpDownloader : IDisposable
 
     private static string Seconds(TimeSpan time) => TransferLimits.Format(time);
 
-    private static string DescribeError(HttpRequestException e)
+    /// <summary>
+    /// The failure as a person says it: "the host github.com could not be found (Name or service
+    /// not known)", not .NET's "Name or service not known (github.com:443) (Name or service not
+    /// known)". The system's own words come once, at the end, for searching.
+    /// </summary>
+    internal static string DescribeError(HttpRequestException e, Uri uri)
     {
-        var text = new StringBuilder(SecretRedactor.Redact(e.Message));
-        for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        // The endpoint .NET names, "(host:port)" at the end of its message, is where it really went (after redirects).
+        Match endpoint = EndpointInMessage().Match(e.Message);
+        string host = endpoint.Success ? endpoint.Groups["host"].Value : uri.IdnHost;
+        string port = endpoint.Success ? endpoint.Groups["port"].Value : uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string cause = SecretRedactor.Redact(Innermost(e).Message);
+        if (Innermost(e) == e)
         {
-            text.Append(" (").Append(SecretRedactor.Redact(inner.Message)).Append(')');
+            cause = EndpointInMessage().Replace(cause, string.Empty);
         }
 
-        return text.ToString();
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => $"the host {host} could not be found ({cause})",
+            HttpRequestError.ConnectionError => $"could not connect to {host}:{port} ({cause})",
+            HttpRequestError.SecureConnectionError => $"the secure connection to {host}:{port} failed ({cause})",
+            HttpRequestError.ProxyTunnelError => $"the proxy would not connect to {host}:{port} ({cause})",
+            _ => Distinct(e),
+        };
     }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    /// <summary>The messages of the chain, each once: an inner message the outer one already says is left out.</summary>
+    private static string Distinct(Exception e)
+    {
+        var said = new List<string>();
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            string message = SecretRedactor.Redact(current.Message).Trim().TrimEnd('.');
+            if (message.Length > 0 && !said.Any(earlier => earlier.Contains(message, StringComparison.Ordinal)))
+            {
+                said.Add(message);
+            }
+        }
+
+        return string.Join(": ", said);
+    }
+
+    [GeneratedRegex(@"\s*\((?<host>[^()\s]+):(?<port>\d+)\)\s*$")]
+    private static partial Regex EndpointInMessage();
 
     private string AdviceFor(HttpStatusCode status, Uri uri) => status switch
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Hashing;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Packages;
 
@@ -13,6 +14,12 @@ namespace Buildroot.Download.Tasks.Packages;
 internal sealed record PackageSpec
 {
     /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
+    /// <summary>
+    /// Where the package is declared, for MSBuild to point its errors at: the manifest's
+    /// <c>$(eval $(…-package))</c> line, or the <c>BuildrootPackage</c> item in its project.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
+
     public required string Name { get; init; }
 
     /// <summary>
