@@ -169,8 +169,8 @@ internal sealed class DownloadWrapper
             switch (verdict.Action)
             {
                 case HashAction.Accept or HashAction.AcceptWithWarning:
-                    Report(package, verdict);
                     progress.Completed(new FileInfo(output).Length, verdict.Summary);
+                    Report(package, verdict);
                     await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
                     if (verdict.IsVerified)
                     {
@@ -206,9 +206,9 @@ internal sealed class DownloadWrapper
     /// </summary>
     private DownloadedFile? AttemptFailed(PackageSpec package, DownloadUri uri, string runBy, BrdlException failure, List<UriFailure> failures)
     {
-        string site = $"{SecretRedactor.Redact(uri.Uri)} ({runBy})";
-        Log.Detail($"{package.Name}: {site}: {failure.Message}");
-        failures.Add(new UriFailure($"{site}: {OneLine(failure.Reason ?? failure.Message)}", failure));
+        string site = SecretRedactor.Redact(uri.Uri);
+        Log.Detail($"{package.Name}: {site} ({runBy}): {failure.Message}");
+        failures.Add(new UriFailure(site, $"({runBy}): {OneLine(failure.Reason ?? failure.Message)}", failure));
         return null;
     }
 
@@ -224,12 +224,17 @@ internal sealed class DownloadWrapper
         // than one that could not be reached, and its fix is in the package, not in the network.
         BrdlException? wrongContent = failures.Find(f => f.Failure.Scope == FailureScope.WrongContent)?.Failure;
         string[] advice = failures.Select(f => f.Failure.Advice).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        string sites = failures.Count == 1 ? "the one site" : $"all {failures.Count} sites";
+
+        // Sites that failed alike (one mirror's two URIs, a host that does not resolve) share one reason.
+        IEnumerable<string> reasons = failures
+            .GroupBy(f => f.Why, StringComparer.Ordinal)
+            .Select(alike => $"{string.Join(", ", alike.Select(f => f.Site))} {alike.Key}");
+        string sites = failures.Count == 1 ? "its one site" : $"any of its {failures.Count} sites";
         return new BrdlException(
             FailureScope.Package,
             wrongContent?.Code ?? MessageCodes.AllUrisFailed,
-            $"{package.Name}: could not download {file.FileName} from {sites}; the download folder is unchanged. " +
-            $"{string.Join("; ", failures.Select(f => f.Text))}.{string.Concat(advice.Select(a => " " + a))}")
+            $"{package.Name}: could not download {file.FileName} from {sites} (the download folder is unchanged): " +
+            $"{string.Join("; ", reasons)}.{string.Concat(advice.Select(a => " " + a))}")
         {
             Location = wrongContent?.Location,
         };
@@ -291,7 +296,8 @@ internal sealed class DownloadWrapper
             Log = Log,
         };
 
-    /// <param name="Text">The site, what fetched from it, and why it failed, on one line.</param>
+    /// <param name="Site">The URI tried, secrets hidden.</param>
+    /// <param name="Why">What fetched from it, and why it failed, on one line: "(built-in http client): the server answered 404 Not Found".</param>
     /// <param name="Failure">What went wrong there: its code, whether the site could not deliver or delivered the wrong thing.</param>
-    private sealed record UriFailure(string Text, BrdlException Failure);
+    private sealed record UriFailure(string Site, string Why, BrdlException Failure);
 }

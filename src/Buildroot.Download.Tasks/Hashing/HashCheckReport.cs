@@ -24,9 +24,7 @@ internal static class HashCheckReport
                 $"No hash found for {fileName} in {string.Join(", ", expected.HashFilesRead)}. " +
                 $"Add a line 'sha256 <hex> {fileName}' to one of them, with the digest its authors publish " +
                 $"(or that `sha256sum {fileName}` gives on a copy you trust).",
-            HashCheckOutcome.NoHashFile =>
-                $"No hash file for {fileName}: its content is not checked. Write a hash file with a line 'sha256 <hex> {fileName}' " +
-                "(HashFiles, or <name>.hash beside the manifest), or give the Hash metadata sha256:<hex>.",
+            HashCheckOutcome.NoHashFile => NoHashFile(fileName, "its content is not checked"),
             HashCheckOutcome.UnknownAlgorithm => string.Join(
                 " ",
                 expected.Entries
@@ -34,6 +32,15 @@ internal static class HashCheckReport
                     .Select(entry => $"Unknown hash '{entry.Algorithm}' for '{fileName}' ({entry.Origin}); known hashes are {string.Join(", ", HashAlgorithms.Names)}.")),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Not a hash check outcome."),
         };
+
+    /// <summary>
+    /// BRDL0201 in one wording, whether the file is let through or refused: what became of it, then
+    /// how to give it a hash.
+    /// </summary>
+    /// <param name="outcome">"its content is not checked", "refused, as BuildrootForceCheckHashes is set".</param>
+    public static string NoHashFile(string fileName, string outcome) =>
+        $"No hash file for {fileName}: {outcome}. Write a hash file with a line 'sha256 <hex> {fileName}' " +
+        "(HashFiles, or <name>.hash beside the manifest), or give the Hash metadata sha256:<hex>.";
 
     /// <summary>One line, as every message: "foo.tar.gz has wrong sha256 hash (from foo.hash:3): expected …, got …."</summary>
     private static string DescribeMismatches(string fileName, HashCheckResult result)

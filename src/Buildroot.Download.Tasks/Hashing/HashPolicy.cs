@@ -112,7 +112,7 @@ internal static class HashPolicy
             case HashCheckOutcome.NoHashFile when subject.NoCheck:
                 return Accept($"{subject.FileName}: not checked against hashes (its download method does not make reproducible archives).");
             case HashCheckOutcome.NoHashFile when subject.ForceCheckHashes:
-                return Verdict(HashAction.Fail, MessageCodes.NoHashFile, $"{report} BuildrootForceCheckHashes is set, so a file without hash file is an error.");
+                return Verdict(HashAction.Fail, MessageCodes.NoHashFile, HashCheckReport.NoHashFile(subject.FileName, "refused, as BuildrootForceCheckHashes is set"));
             case HashCheckOutcome.NoHashFile:
                 return Verdict(HashAction.AcceptWithWarning, MessageCodes.NoHashFile, report);
             case HashCheckOutcome.NotListed when subject.NoCheck:

@@ -14,13 +14,13 @@ namespace Buildroot.Download.Tasks.Packages;
 internal sealed record PackageSpec
 {
     /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
+    public required string Name { get; init; }
+
     /// <summary>
     /// Where the package is declared, for MSBuild to point its errors at: the manifest's
     /// <c>$(eval $(…-package))</c> line, or the <c>BuildrootPackage</c> item in its project.
     /// </summary>
     public SourceLocation? Location { get; init; }
-
-    public required string Name { get; init; }
 
     /// <summary>
     /// <c>FOO_VERSION</c> as given, unsanitized (Buildroot's <c>FOO_DL_VERSION</c>): shown in

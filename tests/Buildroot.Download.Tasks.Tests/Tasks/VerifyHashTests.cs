@@ -111,6 +111,11 @@ public sealed class VerifyHashTests : IDisposable
         task.Execute().ShouldBeFalse();
         _engine.ErrorCodes.ShouldBe([MessageCodes.NoHashFile]);
         task.VerifiedFiles.ShouldBeEmpty();
+
+        // One wording for BRDL0201: the error does not first say the file passes unchecked.
+        string text = _engine.Errors[0].Message!;
+        text.ShouldStartWith("No hash file for foo.tar.gz: refused, as BuildrootForceCheckHashes is set. Write a hash file with a line 'sha256 <hex> foo.tar.gz'");
+        text.ShouldNotContain("not checked");
     }
 
     [Theory]
