@@ -6,12 +6,19 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 internal static partial class Terminal
 {
     /// <summary>
-    /// <paramref name="output"/> without its escape sequences (colours, cursor moves, erasures,
-    /// the progress and hyperlink codes): the words the terminal logger drew, each redraw kept.
+    /// <paramref name="output"/> without its escape sequences: the words the terminal logger drew,
+    /// each redraw kept. Colours, bold and hyperlinks (which wrap words, as in
+    /// <c>path/&lt;bold&gt;foo.hash&lt;/bold&gt;(2)</c>) are dropped; cursor moves and erasures,
+    /// which separate what was drawn, become a space; a carriage return starts a new line.
     /// </summary>
-    public static string Plain(string output) => Escape().Replace(output, " ").Replace("\r", "\n", StringComparison.Ordinal);
+    public static string Plain(string output) =>
+        Movement().Replace(Styling().Replace(output, string.Empty), " ").Replace("\r", "\n", StringComparison.Ordinal);
 
-    // CSI sequences (ESC [ … letter), OSC sequences (ESC ] … BEL or ESC \), and two-character ones (ESC = , ESC >).
-    [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>]")]
-    private static partial Regex Escape();
+    // SGR (ESC [ … m) and OSC sequences (ESC ] … BEL or ESC \): colours, bold, hyperlinks, progress.
+    [GeneratedRegex(@"\x1b\[[0-9;]*m|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")]
+    private static partial Regex Styling();
+
+    // Every other CSI sequence (cursor moves, erasures, modes) and the two-character ones (ESC = , ESC >).
+    [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]")]
+    private static partial Regex Movement();
 }
