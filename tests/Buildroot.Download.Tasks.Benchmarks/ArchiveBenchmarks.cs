@@ -68,24 +68,23 @@ public class ArchiveBenchmarks
 
     /// <summary>The tar stream alone, into nothing: what the writer costs without gzip.</summary>
     [Benchmark]
-    public async Task TarStream_only()
+    public void TarStream_only()
     {
-        List<ArchiveSourceEntry> entries = ArchiveSourceTree.ListSorted(_tree, []);
         var writer = new ReproducibleTarWriter(Stream.Null, "pkg-1.0", 1_614_834_367);
-        foreach (ArchiveSourceEntry entry in entries)
+        foreach (ArchiveSourceEntry entry in ArchiveSourceTree.EnumerateSorted(_tree, []))
         {
             if (entry.IsSymbolicLink)
             {
-                await writer.WriteSymbolicLinkAsync(entry.RelativePath, System.Text.Encoding.UTF8.GetBytes(new FileInfo(entry.FullPath).LinkTarget!), CancellationToken.None);
+                writer.WriteSymbolicLink(entry.RelativePath, System.Text.Encoding.UTF8.GetBytes(new FileInfo(entry.FullPath).LinkTarget!));
             }
             else
             {
-                await using var content = new FileStream(entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-                await writer.WriteFileAsync(entry.RelativePath, File.GetUnixFileMode(content.SafeFileHandle), content, content.Length, entry.FullPath, CancellationToken.None);
+                using SourceFile content = SourceFile.Open(entry.FullPath);
+                writer.WriteFile(entry.RelativePath, entry.Status.Mode, content, entry.Status.Size, entry.FullPath);
             }
         }
 
-        await writer.FinishAsync(CancellationToken.None);
+        writer.Finish();
     }
 
     /// <summary>Buildroot's pipeline as it runs it: find | sort, GNU tar, gzip -6 -n.</summary>

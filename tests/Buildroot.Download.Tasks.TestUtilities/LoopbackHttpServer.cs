@@ -83,6 +83,9 @@ public sealed class LoopbackHttpServer : IDisposable
     /// <summary>When set, every request must carry this <c>Authorization: Basic</c> pair or gets 401.</summary>
     public (string User, string Password)? RequiredBasicAuth { get; set; }
 
+    /// <summary>How long every answer waits before it starts, as a distant server's round trips would.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     /// <summary>Serves <paramref name="content"/> at <paramref name="path"/> (e.g. <c>/zlib/zlib-1.3.1.tar.gz</c>).</summary>
@@ -183,6 +186,11 @@ public sealed class LoopbackHttpServer : IDisposable
     /// <returns>The fault played, if any.</returns>
     private async Task<Fault?> RespondAsync(NetworkStream stream, RecordedRequest request)
     {
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay, _stopping.Token);
+        }
+
         if (RequiredBasicAuth is { } credentials && request.Authorization != BasicAuthorization(credentials))
         {
             await WriteAsync(stream, 401, "Unauthorized", [], extraHeaders: "WWW-Authenticate: Basic realm=\"test\"\r\n");

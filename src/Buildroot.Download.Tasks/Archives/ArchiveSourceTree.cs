@@ -1,26 +1,44 @@
 using System.Collections.Immutable;
 using System.IO.Enumeration;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Archives;
 
-/// <summary>One path to archive: a file or a symbolic link (never followed).</summary>
+/// <summary>One path to archive: a file or a symbolic link (never followed), with what <c>lstat</c> said of it.</summary>
 /// <param name="FullPath">Where it is on disk.</param>
 /// <param name="RelativePath">Its path under the archived folder, UTF-8, without a leading <c>./</c>.</param>
-/// <param name="HardLinkKey">Device and inode of a file with several names, which tar stores once and links to after.</param>
-internal sealed record ArchiveSourceEntry(string FullPath, byte[] RelativePath, bool IsSymbolicLink, (ulong Device, ulong Inode)? HardLinkKey = null);
+/// <param name="Status">Its type, mode, size and (for a file with several names) device and inode.</param>
+internal sealed record ArchiveSourceEntry(string FullPath, byte[] RelativePath, UnixFileStatus Status)
+{
+    public bool IsSymbolicLink => Status.Type == UnixFileType.SymbolicLink;
+}
 
 /// <summary>
 /// The entries of a reproducible archive, as Buildroot lists them with
 /// <c>find . -not -type d</c> (minus exclusions) piped to <c>LC_ALL=C sort</c>: every file and
 /// symbolic link under the folder (empty folders vanish, symlinks to folders are not entered),
-/// ordered bytewise on their UTF-8 paths. Only the list is held, never contents.
-/// FIFOs, sockets and devices are refused (see <see cref="UnixFileStatus"/>).
+/// ordered bytewise on their UTF-8 paths. FIFOs, sockets and devices are refused.
+/// <para>
+/// The entries come one folder at a time, already in that order, so the archive can start
+/// while the rest of the tree is still unread: sorting each folder's names, with <c>/</c>
+/// after the name of every real folder, puts a whole sorted tree in the order of its sorted
+/// full paths (everything under <c>a/</c> shares that prefix, so it sorts as one block, after
+/// <c>a.c</c>, since <c>.</c> sorts before <c>/</c>). Only one folder's names are held per level.
+/// </para>
 /// </summary>
 internal static class ArchiveSourceTree
 {
-    public static List<ArchiveSourceEntry> ListSorted(string folder, ImmutableArray<string> exclusions)
+    private static readonly EnumerationOptions OneFolder = new()
+    {
+        RecurseSubdirectories = false,
+        AttributesToSkip = 0, // dot files count as hidden here; they are archived like any other
+        IgnoreInaccessible = false,
+        ReturnSpecialDirectories = false,
+    };
+
+    public static IEnumerable<ArchiveSourceEntry> EnumerateSorted(string folder, ImmutableArray<string> exclusions)
     {
         string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(root))
@@ -28,40 +46,97 @@ internal static class ArchiveSourceTree
             throw new DirectoryNotFoundException($"The folder to archive does not exist: {root}");
         }
 
-        int prefixLength = root.EndsWith('/') ? root.Length : root.Length + 1;
-        HashSet<string> excluded = Normalize(exclusions);
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = 0, // dot files count as hidden here; they are archived like any other
-            IgnoreInaccessible = false,
-            ReturnSpecialDirectories = false,
-        };
-
-        var entries = new FileSystemEnumerable<ArchiveSourceEntry>(
-            root,
-            (ref FileSystemEntry entry) => Describe(entry.ToFullPath(), prefixLength, IsSymbolicLink(ref entry)),
-            options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                (!entry.IsDirectory || IsSymbolicLink(ref entry)) && !IsExcluded(ref entry, prefixLength, excluded),
-            ShouldRecursePredicate = (ref FileSystemEntry entry) =>
-                !IsSymbolicLink(ref entry) && !IsExcluded(ref entry, prefixLength, excluded),
-        };
-
-        List<ArchiveSourceEntry> list = [.. entries];
-        list.Sort((a, b) => a.RelativePath.AsSpan().SequenceCompareTo(b.RelativePath));
-        return list;
+        return Walk(root, Normalize(exclusions));
     }
 
-    private static ArchiveSourceEntry Describe(string fullPath, int prefixLength, bool isSymbolicLink)
+    private static IEnumerable<ArchiveSourceEntry> Walk(string root, HashSet<string> excluded)
     {
-        byte[] relativePath = Encoding.UTF8.GetBytes(fullPath[prefixLength..]);
-        if (UnixFileStatus.TryGet(fullPath) is not { } status)
+        var levels = new Stack<Level>();
+        levels.Push(new Level(root, [], ListChildren(root)));
+        while (Next(levels, excluded) is { } entry)
         {
-            return new ArchiveSourceEntry(fullPath, relativePath, isSymbolicLink);
+            yield return entry;
+        }
+    }
+
+    /// <summary>The next entry of the walk, or null at its end.</summary>
+    // Fully optimised at once: it runs once per file, and the tiers on the way there (with their
+    // profiling) cost more than the whole walk on a tree of thousands of files.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ArchiveSourceEntry? Next(Stack<Level> levels, HashSet<string> excluded)
+    {
+        while (levels.TryPeek(out Level? level))
+        {
+            if (level.Next == level.Children.Length)
+            {
+                levels.Pop();
+                continue;
+            }
+
+            Child child = level.Children[level.Next++];
+            string fullPath = Path.Join(level.FullPath, child.Name);
+            byte[] relativePath = [.. level.RelativePrefix, .. child.Utf8Name];
+            if (excluded.Count > 0 && excluded.Contains(Encoding.UTF8.GetString(relativePath)))
+            {
+                continue;
+            }
+
+            if (child.IsFolder)
+            {
+                levels.Push(new Level(fullPath, [.. relativePath, (byte)'/'], ListChildren(fullPath)));
+                continue;
+            }
+
+            return Describe(fullPath, relativePath, child.IsSymbolicLink);
         }
 
+        return null;
+    }
+
+    /// <summary>The names in one folder, sorted bytewise with a real folder's name read as <c>name/</c>.</summary>
+    private static Child[] ListChildren(string folder)
+    {
+        try
+        {
+            return ListChildrenSorted(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot list '{folder}' to archive it: {e.Message}", e);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Child[] ListChildrenSorted(string folder)
+    {
+        var children = new FileSystemEnumerable<Child>(
+            folder,
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ref FileSystemEntry entry) =>
+            {
+                bool isSymbolicLink = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+                string name = entry.FileName.ToString();
+                return new Child(name, Encoding.UTF8.GetBytes(name), IsFolder: entry.IsDirectory && !isSymbolicLink, isSymbolicLink);
+            },
+            OneFolder).ToArray();
+        Array.Sort(children, static (a, b) => a.CompareTo(b));
+        return children;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ArchiveSourceEntry Describe(string fullPath, byte[] relativePath, bool isSymbolicLink)
+    {
+        UnixFileStatus? found;
+        try
+        {
+            // No statx (not Linux): what .NET tells, without hard links or special files.
+            found = UnixFileStatus.TryGet(fullPath) ?? UnixFileStatus.Fallback(fullPath, isSymbolicLink);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{fullPath}' to archive it: {e.Message}", e);
+        }
+
+        UnixFileStatus status = found.Value;
         if (status.Type is UnixFileType.Other)
         {
             // GNU tar would store it, but it would hang a reader (a FIFO) or mean nothing elsewhere (a device).
@@ -71,22 +146,15 @@ internal static class ArchiveSourceTree
                 $"'{fullPath}' is a FIFO, socket or device file; a reproducible archive holds only files and symbolic links. Remove it or exclude it.");
         }
 
-        return new ArchiveSourceEntry(fullPath, relativePath, status.Type is UnixFileType.SymbolicLink, status.HardLinkKey);
-    }
-
-    private static bool IsSymbolicLink(ref FileSystemEntry entry) =>
-        (entry.Attributes & FileAttributes.ReparsePoint) != 0;
-
-    /// <summary>An exclusion leaves out the path itself and, for a folder, everything below it.</summary>
-    private static bool IsExcluded(ref FileSystemEntry entry, int prefixLength, HashSet<string> excluded)
-    {
-        if (excluded.Count == 0)
+        if (status.Type is UnixFileType.Directory)
         {
-            return false;
+            throw new BrdlException(
+                FailureScope.Attempt,
+                MessageCodes.ArchiveSourceUnreadable,
+                $"'{fullPath}' became a folder while it was being archived; nothing may change the folder meanwhile.");
         }
 
-        string relative = entry.ToFullPath()[prefixLength..];
-        return excluded.Contains(relative);
+        return new ArchiveSourceEntry(fullPath, relativePath, status);
     }
 
     /// <summary><c>./.git</c>, <c>.git</c> and <c>.git/</c> all mean the top-level <c>.git</c>.</summary>
@@ -109,5 +177,38 @@ internal static class ArchiveSourceTree
         }
 
         return normalized;
+    }
+
+    /// <summary>One folder being walked: its children, sorted, and how far through them the walk is.</summary>
+    private sealed class Level(string fullPath, byte[] relativePrefix, Child[] children)
+    {
+        public string FullPath { get; } = fullPath;
+
+        public byte[] RelativePrefix { get; } = relativePrefix;
+
+        public Child[] Children { get; } = children;
+
+        public int Next { get; set; }
+    }
+
+    private sealed record Child(string Name, byte[] Utf8Name, bool IsFolder, bool IsSymbolicLink)
+    {
+        /// <summary>Bytewise, as <c>LC_ALL=C sort</c> orders whole paths: a folder's name compares as if followed by <c>/</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int CompareTo(Child other)
+        {
+            int common = Math.Min(Utf8Name.Length, other.Utf8Name.Length);
+            int order = Utf8Name.AsSpan(0, common).SequenceCompareTo(other.Utf8Name.AsSpan(0, common));
+            if (order != 0)
+            {
+                return order;
+            }
+
+            return ByteAfter(common).CompareTo(other.ByteAfter(common));
+        }
+
+        /// <summary>The byte at <paramref name="index"/> of the name as sorted (-1 past its end).</summary>
+        private int ByteAfter(int index) =>
+            index < Utf8Name.Length ? Utf8Name[index] : index == Utf8Name.Length && IsFolder ? '/' : -1;
     }
 }

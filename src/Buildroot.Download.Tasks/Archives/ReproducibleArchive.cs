@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Archives;
@@ -23,19 +24,15 @@ internal sealed record ArchiveRequest(
 }
 
 /// <summary>
-/// Buildroot's reproducible archive (BEHAVIOUR.md, "The reproducible archive"): the same
+/// Buildroot's reproducible archive (docs/behaviour.md, "Reproducible archives"): the same
 /// bytes as <c>tar --format=posix … | gzip -6 -n</c> with GNU tar 1.35.
-/// The tar stream is written here (<see cref="ReproducibleTarWriter"/>) and piped straight into
-/// the host gzip, whose output goes to a scratch file beside the output that is renamed
+/// The tar stream is written here (<see cref="ReproducibleTarWriter"/>), on a thread of its own,
+/// while the tree is walked in sorted order, and piped straight into the host gzip from the
+/// first file on; gzip's output goes to a scratch file beside the output that is renamed
 /// into place only when everything succeeded.
 /// </summary>
 internal static class ReproducibleArchive
 {
-    private const int PipeBufferSize = 256 * 1024;
-
-    /// <summary>Windows has no mode bits: files are archived as 0644, as git would check them out there.</summary>
-    private const UnixFileMode WindowsFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
     public static async Task CreateAsync(ArchiveRequest request, ProcessRunner runner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -44,7 +41,8 @@ internal static class ReproducibleArchive
         long mtime = request.Date.ToUnixTimeSeconds();
         ArgumentOutOfRangeException.ThrowIfNegative(mtime, "request.Date");
 
-        List<ArchiveSourceEntry> entries = ListSources(request);
+        // Listed before gzip starts, so that a missing folder is told as such, not as a broken pipe.
+        IEnumerable<ArchiveSourceEntry> entries = ListSources(request);
         string outputPath = Path.GetFullPath(request.OutputPath);
         string scratchPath = $"{outputPath}.{Guid.NewGuid():N}.partial";
         try
@@ -52,7 +50,11 @@ internal static class ReproducibleArchive
             ExternalCommand gzip = new ExternalCommand(request.GzipTool)
                 .WithArguments("-6", "-n")
                 .WithEnvironment("GZIP", null) // GNU gzip takes options from $GZIP; the reference is plain -6 -n
-                .WithStandardInput((input, token) => WriteTarAsync(input, request.BaseName, mtime, entries, token))
+                .WithStandardInput((input, token) => Task.Factory.StartNew(
+                    () => WriteTar(input, request, mtime, entries, token),
+                    token,
+                    TaskCreationOptions.LongRunning, // seconds of synchronous I/O: not on the thread pool
+                    TaskScheduler.Default))
                 .WithStandardOutputTo(scratchPath)
                 .WithMissingToolHint("Install gzip, or set BuildrootGzipPath to its path.")
                 with { Quiet = request.Quiet };
@@ -77,11 +79,11 @@ internal static class ReproducibleArchive
         }
     }
 
-    private static List<ArchiveSourceEntry> ListSources(ArchiveRequest request)
+    private static IEnumerable<ArchiveSourceEntry> ListSources(ArchiveRequest request)
     {
         try
         {
-            return ArchiveSourceTree.ListSorted(request.SourceFolder, request.Exclusions);
+            return ArchiveSourceTree.EnumerateSorted(request.SourceFolder, request.Exclusions);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -89,72 +91,49 @@ internal static class ReproducibleArchive
         }
     }
 
-    private static async Task WriteTarAsync(
-        Stream pipe,
-        string baseName,
-        long mtime,
-        List<ArchiveSourceEntry> entries,
-        CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one pass per file: see ArchiveSourceTree.Next
+    private static void WriteTar(Stream pipe, ArchiveRequest request, long mtime, IEnumerable<ArchiveSourceEntry> entries, CancellationToken cancellationToken)
     {
-        // Not disposed: that would close the pipe, which belongs to the process runner.
-        var buffered = new BufferedStream(pipe, PipeBufferSize);
-        var tar = new ReproducibleTarWriter(buffered, baseName, mtime);
+        // The pipe is not disposed here: it belongs to the process runner.
+        var tar = new ReproducibleTarWriter(pipe, request.BaseName, mtime);
         var firstNames = new Dictionary<(ulong Device, ulong Inode), byte[]>();
+
+        // The tree's failures come as BrdlException; an IOException here is the pipe's (gzip died).
         foreach (ArchiveSourceEntry entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (entry.IsSymbolicLink)
             {
-                await tar.WriteSymbolicLinkAsync(entry.RelativePath, ReadLinkTarget(entry), cancellationToken).ConfigureAwait(false);
+                tar.WriteSymbolicLink(entry.RelativePath, ReadLinkTarget(entry));
             }
-            else if (entry.HardLinkKey is { } key && firstNames.TryGetValue(key, out byte[]? firstName))
+            else if (entry.Status.HardLinkKey is { } key && firstNames.TryGetValue(key, out byte[]? firstName))
             {
-                await tar.WriteHardLinkAsync(entry.RelativePath, ReadMode(entry), firstName, cancellationToken).ConfigureAwait(false);
+                tar.WriteHardLink(entry.RelativePath, entry.Status.Mode, firstName);
             }
             else
             {
-                if (entry.HardLinkKey is { } firstKey)
+                if (entry.Status.HardLinkKey is { } firstKey)
                 {
                     firstNames[firstKey] = entry.RelativePath;
                 }
 
-                await using FileStream content = OpenSource(entry);
-                UnixFileMode mode = OperatingSystem.IsWindows() ? WindowsFileMode : File.GetUnixFileMode(content.SafeFileHandle);
-                await tar.WriteFileAsync(entry.RelativePath, mode, content, content.Length, entry.FullPath, cancellationToken).ConfigureAwait(false);
+                using SourceFile content = OpenSource(entry);
+                tar.WriteFile(entry.RelativePath, entry.Status.Mode, content, entry.Status.Size, entry.FullPath);
             }
         }
 
-        await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
+        tar.Finish();
     }
 
-    private static FileStream OpenSource(ArchiveSourceEntry entry)
+    private static SourceFile OpenSource(ArchiveSourceEntry entry)
     {
         try
         {
-            return new FileStream(entry.FullPath, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
-                BufferSize = 0, // the tar writer reads in large chunks itself
-            });
+            return SourceFile.Open(entry.FullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read '{entry.FullPath}' to archive it: {e.Message}", e);
-        }
-    }
-
-    private static UnixFileMode ReadMode(ArchiveSourceEntry entry)
-    {
-        try
-        {
-            return OperatingSystem.IsWindows() ? WindowsFileMode : File.GetUnixFileMode(entry.FullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"Cannot read the mode of '{entry.FullPath}' to archive it: {e.Message}", e);
         }
     }
 

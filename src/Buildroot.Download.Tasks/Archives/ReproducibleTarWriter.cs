@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Buildroot.Download.Tasks.Infrastructure;
 
@@ -9,6 +10,12 @@ namespace Buildroot.Download.Tasks.Archives;
 /// every entry stored as <c>&lt;base&gt;/path</c> with one mtime, owner 0:0 and normalised modes,
 /// pax <c>x</c> headers only where ustar cannot hold a value, two zero blocks at the end and
 /// zeros up to a whole 10240-byte record. File contents are copied through, never held.
+/// <para>
+/// Headers are encoded, and file contents read, straight into one output buffer that is
+/// written out whole: a tree of many small files costs a few system calls per file and no
+/// allocation per block. The writer is synchronous: it runs on a thread of its own, feeding
+/// gzip through a pipe while gzip compresses on the other core.
+/// </para>
 /// </summary>
 internal sealed class ReproducibleTarWriter
 {
@@ -17,16 +24,17 @@ internal sealed class ReproducibleTarWriter
 
     private const int SymbolicLinkMode = 0b111_101_101;
 
-    private static readonly byte[] ZeroBlock = new byte[UstarHeader.BlockSize];
+    /// <summary>How much is gathered before each write to the output: a few pipe-fulls.</summary>
+    private const int OutputBufferSize = 1 << 20;
 
     private readonly Stream _output;
     private readonly byte[] _basePrefix;
     private readonly long _mtime;
-    private readonly byte[] _header = new byte[UstarHeader.BlockSize];
-    private readonly byte[] _copyBuffer = new byte[128 * 1024];
+    private readonly byte[] _buffer = new byte[OutputBufferSize];
+    private int _used;
     private long _bytesWritten;
 
-    /// <param name="output">Where the archive goes (buffer it: headers are written 512 bytes at a time).</param>
+    /// <param name="output">Where the archive goes; it is written in large pieces, so needs no buffering.</param>
     /// <param name="baseName">The top folder replacing the leading <c>.</c> of every path.</param>
     /// <param name="mtime">Seconds since the epoch, for every header.</param>
     public ReproducibleTarWriter(Stream output, string baseName, long mtime)
@@ -50,114 +58,113 @@ internal sealed class ReproducibleTarWriter
 
     /// <summary>Writes a regular file: its header, exactly <paramref name="size"/> bytes of <paramref name="content"/>, zeros to the block end.</summary>
     /// <param name="relativePath">The path under the archived folder, UTF-8, without <c>./</c>.</param>
+    /// <param name="content">The open file, read from its start.</param>
     /// <param name="sourceDescription">Names the file in errors.</param>
-    public async Task WriteFileAsync(
-        byte[] relativePath,
-        UnixFileMode mode,
-        Stream content,
-        long size,
-        string sourceDescription,
-        CancellationToken cancellationToken)
-    {
-        await WriteHeadersAsync(relativePath, NormalizeMode(mode), size, UstarHeader.RegularFile, linkTarget: [], cancellationToken).ConfigureAwait(false);
+    public void WriteFile(byte[] relativePath, UnixFileMode mode, SourceFile content, long size, string sourceDescription) =>
+        WriteFile(relativePath, mode, size, sourceDescription, content.ReadAt);
 
-        long remaining = size;
-        while (remaining > 0)
-        {
-            int read = await ReadSourceAsync(content, (int)Math.Min(_copyBuffer.Length, remaining), sourceDescription, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' shrank while it was being archived; nothing may change the folder meanwhile.");
-            }
-
-            await WriteAsync(_copyBuffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            remaining -= read;
-        }
-
-        if (await ReadSourceAsync(content, 1, sourceDescription, cancellationToken).ConfigureAwait(false) != 0)
-        {
-            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' grew while it was being archived; nothing may change the folder meanwhile.");
-        }
-
-        await PadToBlockAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The same from a stream read from where it stands.</summary>
+    public void WriteFile(byte[] relativePath, UnixFileMode mode, Stream content, long size, string sourceDescription) =>
+        WriteFile(relativePath, mode, size, sourceDescription, (buffer, _) => content.Read(buffer));
 
     /// <summary>Writes a symbolic link: type 2, size 0, mode 0755, the target as it is (never rewritten).</summary>
-    public Task WriteSymbolicLinkAsync(byte[] relativePath, byte[] target, CancellationToken cancellationToken) =>
-        WriteHeadersAsync(relativePath, SymbolicLinkMode, size: 0, UstarHeader.SymbolicLink, target, cancellationToken);
+    public void WriteSymbolicLink(byte[] relativePath, byte[] target) =>
+        WriteHeaders(relativePath, SymbolicLinkMode, size: 0, UstarHeader.SymbolicLink, target);
 
     /// <summary>
     /// Writes another name of a file already written (GNU tar does so for every name of a file
     /// with several after the first): type 1, size 0, the first name (with the base) as target.
     /// </summary>
-    public Task WriteHardLinkAsync(byte[] relativePath, UnixFileMode mode, byte[] firstRelativePath, CancellationToken cancellationToken) =>
-        WriteHeadersAsync(relativePath, NormalizeMode(mode), size: 0, UstarHeader.HardLink, [.. _basePrefix, .. firstRelativePath], cancellationToken);
+    public void WriteHardLink(byte[] relativePath, UnixFileMode mode, byte[] firstRelativePath) =>
+        WriteHeaders(relativePath, NormalizeMode(mode), size: 0, UstarHeader.HardLink, [.. _basePrefix, .. firstRelativePath]);
 
-    /// <summary>Two zero blocks, then zeros up to a whole record, then flushes.</summary>
-    public async Task FinishAsync(CancellationToken cancellationToken)
+    /// <summary>Two zero blocks, then zeros up to a whole record, then writes out what is left.</summary>
+    public void Finish()
     {
-        await WriteAsync(ZeroBlock, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(ZeroBlock, cancellationToken).ConfigureAwait(false);
-        while (_bytesWritten % RecordSize != 0)
-        {
-            await WriteAsync(ZeroBlock, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        WriteZeros(2 * UstarHeader.BlockSize);
+        WriteZeros((int)((RecordSize - (_bytesWritten % RecordSize)) % RecordSize));
+        Flush();
+        _output.Flush();
     }
 
-    private async Task WriteHeadersAsync(
-        byte[] relativePath,
-        int mode,
-        long size,
-        byte typeFlag,
-        byte[] linkTarget,
-        CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
+    private void WriteFile(byte[] relativePath, UnixFileMode mode, long size, string sourceDescription, ReadAt read)
+    {
+        WriteHeaders(relativePath, NormalizeMode(mode), size, UstarHeader.RegularFile, linkTarget: []);
+
+        long copied = 0;
+        while (copied < size)
+        {
+            if (_used == _buffer.Length)
+            {
+                Flush();
+            }
+
+            int wanted = (int)Math.Min(_buffer.Length - _used, size - copied);
+            int got = ReadSource(read, _buffer.AsSpan(_used, wanted), copied, sourceDescription);
+            if (got == 0)
+            {
+                throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' shrank while it was being archived; nothing may change the folder meanwhile.");
+            }
+
+            _used += got;
+            _bytesWritten += got;
+            copied += got;
+        }
+
+        Span<byte> probe = stackalloc byte[1];
+        if (ReadSource(read, probe, size, sourceDescription) != 0)
+        {
+            throw new BrdlException(FailureScope.Attempt, MessageCodes.ArchiveSourceUnreadable, $"'{sourceDescription}' grew while it was being archived; nothing may change the folder meanwhile.");
+        }
+
+        PadToBlock();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
+    private void WriteHeaders(byte[] relativePath, int mode, long size, byte typeFlag, byte[] linkTarget)
     {
         byte[] storedName = [.. _basePrefix, .. relativePath];
 
         // GNU tar's order: a long link target first (stored before the header is started),
         // then the name (long or not ASCII), then a size past 11 octal digits.
-        var records = new List<byte[]>();
-        if (linkTarget.Length > UstarHeader.NameFieldSize)
+        bool longLink = linkTarget.Length > UstarHeader.NameFieldSize;
+        bool longName = storedName.Length > UstarHeader.NameFieldSize || !IsAscii(storedName);
+        bool largeSize = size > UstarHeader.MaxOctalSize;
+        if (longLink || longName || largeSize)
         {
-            records.Add(UstarHeader.PaxRecord("linkpath", linkTarget));
-        }
+            var records = new List<byte[]>();
+            if (longLink)
+            {
+                records.Add(UstarHeader.PaxRecord("linkpath", linkTarget));
+            }
 
-        if (storedName.Length > UstarHeader.NameFieldSize || !IsAscii(storedName))
-        {
-            records.Add(UstarHeader.PaxRecord("path", storedName));
-        }
+            if (longName)
+            {
+                records.Add(UstarHeader.PaxRecord("path", storedName));
+            }
 
-        if (size > UstarHeader.MaxOctalSize)
-        {
-            records.Add(UstarHeader.PaxRecord("size", Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            size = 0;
-        }
+            if (largeSize)
+            {
+                records.Add(UstarHeader.PaxRecord("size", Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                size = 0;
+            }
 
-        if (records.Count > 0)
-        {
             byte[] data = [.. records.SelectMany(r => r)];
-            UstarHeader.Write(_header, PaxHeaderName(relativePath), 0b110_100_100, data.Length, _mtime, UstarHeader.PaxExtendedHeader, linkName: []);
-            await WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-            await WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            await PadToBlockAsync(cancellationToken).ConfigureAwait(false);
+            UstarHeader.Write(ReserveBlock(), PaxHeaderName(relativePath), 0b110_100_100, data.Length, _mtime, UstarHeader.PaxExtendedHeader, linkName: []);
+            WriteBytes(data);
+            PadToBlock();
         }
 
-        UstarHeader.Write(_header, storedName, mode, size, _mtime, typeFlag, linkTarget);
-        await WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        UstarHeader.Write(ReserveBlock(), storedName, mode, size, _mtime, typeFlag, linkTarget);
     }
 
-    /// <summary>
-    /// <c>exthdr.name=%d/PaxHeaders/%f</c> applied to the path as listed (<c>./dir/file</c>,
-    /// before the transform puts the base name in place of the dot): <c>./dir/PaxHeaders/file</c>.
-    /// </summary>
     /// <summary>Reads the source file; its failures are told apart from those of the output (gzip's pipe).</summary>
-    private async Task<int> ReadSourceAsync(Stream content, int count, string sourceDescription, CancellationToken cancellationToken)
+    private static int ReadSource(ReadAt read, Span<byte> buffer, long offset, string sourceDescription)
     {
         try
         {
-            return await content.ReadAsync(_copyBuffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            return read(buffer, offset);
         }
         catch (IOException e)
         {
@@ -165,6 +172,10 @@ internal sealed class ReproducibleTarWriter
         }
     }
 
+    /// <summary>
+    /// <c>exthdr.name=%d/PaxHeaders/%f</c> applied to the path as listed (<c>./dir/file</c>,
+    /// before the transform puts the base name in place of the dot): <c>./dir/PaxHeaders/file</c>.
+    /// </summary>
     private static byte[] PaxHeaderName(byte[] relativePath)
     {
         int slash = Array.LastIndexOf(relativePath, (byte)'/');
@@ -174,19 +185,75 @@ internal sealed class ReproducibleTarWriter
 
     private static bool IsAscii(byte[] value) => Array.TrueForAll(value, b => b < 0x80);
 
-    private async Task PadToBlockAsync(CancellationToken cancellationToken)
+    /// <summary>The next 512 bytes of the output, to encode a header into (headers always start on a block edge).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
+    private Span<byte> ReserveBlock()
+    {
+        if (_buffer.Length - _used < UstarHeader.BlockSize)
+        {
+            Flush();
+        }
+
+        Span<byte> block = _buffer.AsSpan(_used, UstarHeader.BlockSize);
+        _used += UstarHeader.BlockSize;
+        _bytesWritten += UstarHeader.BlockSize;
+        return block;
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            if (_used == _buffer.Length)
+            {
+                Flush();
+            }
+
+            int take = Math.Min(bytes.Length, _buffer.Length - _used);
+            bytes[..take].CopyTo(_buffer.AsSpan(_used));
+            _used += take;
+            _bytesWritten += take;
+            bytes = bytes[take..];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
+    private void WriteZeros(int count)
+    {
+        while (count > 0)
+        {
+            if (_used == _buffer.Length)
+            {
+                Flush();
+            }
+
+            int take = Math.Min(count, _buffer.Length - _used);
+            _buffer.AsSpan(_used, take).Clear();
+            _used += take;
+            _bytesWritten += take;
+            count -= take;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see ArchiveSourceTree.Next
+    private void PadToBlock()
     {
         int partial = (int)(_bytesWritten % UstarHeader.BlockSize);
         if (partial != 0)
         {
-            await WriteAsync(ZeroBlock.AsMemory(0, UstarHeader.BlockSize - partial), cancellationToken).ConfigureAwait(false);
+            WriteZeros(UstarHeader.BlockSize - partial);
         }
     }
 
-    private async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    private void Flush()
     {
-        await _output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-        _bytesWritten += bytes.Length;
+        if (_used > 0)
+        {
+            _output.Write(_buffer, 0, _used);
+            _used = 0;
+        }
     }
-}
 
+    /// <summary>Reads into the span from the given offset of the source; 0 at its end.</summary>
+    private delegate int ReadAt(Span<byte> buffer, long offset);
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Buildroot.Download.Tasks.Archives;
@@ -11,12 +12,17 @@ internal enum UnixFileType
     Other, // FIFO, socket, character or block device
 }
 
+/// <param name="Mode">The permission bits (with set-user-ID, set-group-ID and sticky).</param>
+/// <param name="Size">The length in bytes, for a regular file.</param>
 /// <param name="HardLinkKey">The device and inode of a file with more than one name; null for a file with one.</param>
-internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device, ulong Inode)? HardLinkKey)
+internal readonly record struct UnixFileStatus(UnixFileType Type, UnixFileMode Mode, long Size, (ulong Device, ulong Inode)? HardLinkKey)
 {
+    /// <summary>Windows has no mode bits: files are archived as 0644, as git would check them out there.</summary>
+    private const UnixFileMode WindowsFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     private const int AtFdcwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1, StatxMode = 0x2, StatxNlink = 0x4, StatxIno = 0x100;
+    private const uint StatxType = 0x1, StatxMode = 0x2, StatxNlink = 0x4, StatxIno = 0x100, StatxSize = 0x200;
     private const int StatxBufferSize = 256;
 
     private static bool s_unavailable = !OperatingSystem.IsLinux();
@@ -26,6 +32,7 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
     /// <c>statx</c>, whose layout is the same on every architecture; null elsewhere, where the
     /// caller falls back on what .NET tells (no hard links, no special files).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per file: see ArchiveSourceTree.Next
     public static UnixFileStatus? TryGet(string path)
     {
         if (s_unavailable)
@@ -40,10 +47,11 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
         }
 
         // struct statx, in the machine's byte order: stx_nlink at 16 (u32), stx_mode at 28 (u16), stx_ino at 32 (u64),
-        // stx_dev_major at 136 and stx_dev_minor at 140 (u32).
+        // stx_size at 40 (u64), stx_dev_major at 136 and stx_dev_minor at 140 (u32).
         uint linkCount = MemoryMarshal.Read<uint>(buffer[16..]);
         int mode = MemoryMarshal.Read<ushort>(buffer[28..]);
         ulong inode = MemoryMarshal.Read<ulong>(buffer[32..]);
+        long size = (long)MemoryMarshal.Read<ulong>(buffer[40..]);
         ulong device = ((ulong)MemoryMarshal.Read<uint>(buffer[136..]) << 32) | MemoryMarshal.Read<uint>(buffer[140..]);
         UnixFileType type = (mode & 0xF000) switch
         {
@@ -52,7 +60,15 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
             0x4000 => UnixFileType.Directory,
             _ => UnixFileType.Other,
         };
-        return new UnixFileStatus(type, type == UnixFileType.Regular && linkCount > 1 ? (device, inode) : null);
+        return new UnixFileStatus(type, (UnixFileMode)(mode & 0xFFF), size, type == UnixFileType.Regular && linkCount > 1 ? (device, inode) : null);
+    }
+
+    /// <summary>What .NET tells where there is no statx: no hard links, no special files, 0644 on Windows.</summary>
+    public static UnixFileStatus Fallback(string path, bool isSymbolicLink)
+    {
+        var info = new FileInfo(path);
+        UnixFileMode mode = OperatingSystem.IsWindows() ? WindowsFileMode : info.UnixFileMode;
+        return new UnixFileStatus(isSymbolicLink ? UnixFileType.SymbolicLink : UnixFileType.Regular, mode, isSymbolicLink ? 0 : info.Length, null);
     }
 
     /// <summary>
@@ -88,7 +104,7 @@ internal readonly record struct UnixFileStatus(UnixFileType Type, (ulong Device,
     {
         try
         {
-            if (Statx(AtFdcwd, path, flags, StatxType | StatxMode | StatxNlink | StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
+            if (Statx(AtFdcwd, path, flags, StatxType | StatxMode | StatxNlink | StatxIno | StatxSize, ref MemoryMarshal.GetReference(buffer)) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 throw new IOException($"Cannot read the status of '{path}' (errno {errno}).");

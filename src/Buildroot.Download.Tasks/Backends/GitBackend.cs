@@ -5,7 +5,7 @@ using Buildroot.Download.Tasks.Infrastructure;
 namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
-/// The git method (BEHAVIOUR.md, "Backends"): bring the package's cache clone up to date,
+/// The git method (docs/behaviour.md, "Download methods"): bring the package's cache clone up to date,
 /// check out the changeset (with submodules and LFS content when asked), apply
 /// <c>export-subst</c>, and pack the work tree, less its <c>.git</c> folder, into Buildroot's
 /// reproducible archive. A cache that fails in a way a fresh clone could fix is deleted and
@@ -67,7 +67,8 @@ internal sealed class GitBackend : IDownloadBackend
             await checkout.FetchLargeFilesAsync(submoduleFolders.Select(f => Path.Combine(git.WorkTree, f)), cancellationToken).ConfigureAwait(false);
         }
 
-        await new GitExportSubst(git).ApplyAsync(files, cancellationToken).ConfigureAwait(false);
+        // A shallow cache lacks the parents and refs some formats print: they come first, then.
+        await new GitExportSubst(git, cache.IsShallow ? cache.DeepenAsync : null).ApplyAsync(files, cancellationToken).ConfigureAwait(false);
         return commitDate;
     }
 

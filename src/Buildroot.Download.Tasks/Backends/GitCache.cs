@@ -4,8 +4,9 @@ namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
 /// The clone kept at <c>&lt;package download folder&gt;/git</c> and reused for every version of
-/// the package, so that a new version fetches only what changed. This class brings it up to
-/// date with the remote and finds the commit a changeset names in it.
+/// the package, so that a new version fetches only what changed. This class brings into it
+/// what a changeset needs (that commit alone where the server allows it, else every branch
+/// and tag, as Buildroot) and finds the commit the changeset names in it.
 /// </summary>
 internal sealed class GitCache
 {
@@ -32,6 +33,9 @@ internal sealed class GitCache
 
         """;
 
+    /// <summary>The last commit fetched alone; no changeset name resolves to it.</summary>
+    private const string LastFetchedRef = "refs/brdl/last-fetched";
+
     private readonly GitRunner _git;
     private readonly BackendRequest _request;
 
@@ -47,13 +51,18 @@ internal sealed class GitCache
     public string Folder => _git.WorkTree;
 
     /// <summary>
-    /// Makes the cache a clone of <see cref="BackendRequest.Uri"/> holding every branch and tag
-    /// there, and returns the full id of the commit <see cref="BackendRequest.Changeset"/> names.
-    /// A changeset that is not there is a <see cref="MessageCodes.NoSuchChangeset"/> error, and
-    /// the cache is left as it is: fetching afresh would not make the commit appear.
+    /// Brings into the cache what <see cref="BackendRequest.Changeset"/> needs, and returns the
+    /// full id of the commit it names. A cache that holds nothing yet, or only what earlier
+    /// downloads needed, asks the remote for that one commit and no history (a shallow fetch of
+    /// the commit, tag or branch by name) where the server allows it; otherwise, and for a
+    /// cache that is already a full clone, the cache is made a clone holding every branch and
+    /// tag there, as Buildroot's is. A changeset that is not there is a
+    /// <see cref="MessageCodes.NoSuchChangeset"/> error, and the cache is left as it is:
+    /// fetching afresh would not make the commit appear.
     /// </summary>
     public async Task<string> UpdateAndResolveAsync(CancellationToken cancellationToken)
     {
+        bool startsEmpty = !Directory.Exists(Path.Combine(Folder, ".git"));
         Directory.CreateDirectory(Folder);
         WriteReadme();
         RemoveLeftoversOfKilledGit();
@@ -63,17 +72,12 @@ internal sealed class GitCache
         await _git.RunAsync(_git.Command("init", "--quiet", "--", Folder), cancellationToken).ConfigureAwait(false);
         await PointOriginAtUriAsync(cancellationToken).ConfigureAwait(false);
 
-        if (!_request.Quiet)
+        if ((startsEmpty || IsShallow) && await TryFetchOnlyTheChangesetAsync(cancellationToken).ConfigureAwait(false) is { } commit)
         {
-            _request.Log.Detail("Fetching all references");
+            return commit;
         }
 
-        // Buildroot fetches twice, the branches and then the tags forcibly; since git 1.9 one
-        // fetch with --tags brings both (the tags "in addition to" the remote's refspec), and
-        // saves a second connection and ref advertisement, which is large on a big repository.
-        await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), "--tags", "--force", "origin"]), cancellationToken).ConfigureAwait(false);
-        await TryFetchAsSpecialRefAsync(cancellationToken).ConfigureAwait(false);
-
+        await FetchEverythingAsync(cancellationToken).ConfigureAwait(false);
         return await ResolveCommitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new BrdlException(
                 FailureScope.WrongContent,
@@ -81,6 +85,15 @@ internal sealed class GitCache
                 $"The changeset '{_request.Changeset}' does not exist in the git repository {SecretRedactor.Redact(_request.Uri)}: " +
                 "no branch, tag, commit or special ref of that name was found there. Check the package's version.");
     }
+
+    /// <summary>True while the cache holds only the commits downloads needed, without their history.</summary>
+    public bool IsShallow => File.Exists(Path.Combine(Folder, ".git", "shallow"));
+
+    /// <summary>
+    /// Makes a shallow cache a full clone, every branch and tag included, as Buildroot's: for
+    /// what reads history (an <c>export-subst</c> format such as <c>%d</c> or <c>%p</c>).
+    /// </summary>
+    public Task DeepenAsync(CancellationToken cancellationToken) => FetchEverythingAsync(cancellationToken);
 
     /// <summary>Removes the cache, to start again from an empty folder.</summary>
     public void Delete()
@@ -158,6 +171,67 @@ internal sealed class GitCache
 
     // The package's DlOpts go to every fetch, before the remote: they are options by design.
     private string[] FetchWithDlOpts() => ["fetch", .. _request.DlOpts];
+
+    /// <summary>
+    /// Asks the remote for the changeset alone, by name or full id, with no history: what a
+    /// first download needs of a large repository is one tree, not every commit since its
+    /// start. Null when the remote cannot serve it so (a partial sha1, which only a full clone
+    /// can resolve; a server that refuses unadvertised commits or shallow fetches), and the
+    /// full fetch follows.
+    /// </summary>
+    private async Task<string?> TryFetchOnlyTheChangesetAsync(CancellationToken cancellationToken)
+    {
+        if (!_request.Quiet)
+        {
+            _request.Log.Detail($"Fetching only '{_request.Changeset}'");
+        }
+
+        ExternalCommand fetch = _git.Command([.. FetchWithDlOpts(), "--depth", "1", "--no-tags", "origin", _request.Changeset])
+            .WithoutThrowingOnFailure();
+        CommandResult fetched = await _git.RunAsync(fetch, cancellationToken).ConfigureAwait(false);
+        if (!fetched.Succeeded)
+        {
+            if (!_request.Quiet)
+            {
+                _request.Log.Detail($"The server cannot send '{_request.Changeset}' alone ({ProcessRunner.LastLines(fetched.StandardError, 1).Trim()}); fetching all references.");
+            }
+
+            return null;
+        }
+
+        // FETCH_HEAD holds what was fetched: a commit, or an annotated tag to peel.
+        ExternalCommand verify = _git.Command("rev-parse", "--quiet", "--verify", "FETCH_HEAD^{commit}").WithoutThrowingOnFailure();
+        CommandResult result = await _git.RunAsync(verify, cancellationToken).ConfigureAwait(false);
+        string commit = result.StandardOutput.Trim();
+        if (!result.Succeeded || commit.Length == 0)
+        {
+            return null;
+        }
+
+        // A ref on it, so that the next version's fetch offers it as a commit we have: without
+        // one, git has nothing to offer and the server sends that version's whole tree again.
+        await _git.RunAsync(_git.Command("update-ref", LastFetchedRef, commit), cancellationToken).ConfigureAwait(false);
+        return commit;
+    }
+
+    /// <summary>
+    /// Buildroot's fetch: every branch and tag, then the changeset as a special ref. A shallow
+    /// cache gets its history with them (<c>--unshallow</c>).
+    /// </summary>
+    private async Task FetchEverythingAsync(CancellationToken cancellationToken)
+    {
+        if (!_request.Quiet)
+        {
+            _request.Log.Detail("Fetching all references");
+        }
+
+        // Buildroot fetches twice, the branches and then the tags forcibly; since git 1.9 one
+        // fetch with --tags brings both (the tags "in addition to" the remote's refspec), and
+        // saves a second connection and ref advertisement, which is large on a big repository.
+        string[] unshallow = IsShallow ? ["--unshallow"] : [];
+        await _git.RunAsync(_git.Command([.. FetchWithDlOpts(), .. unshallow, "--tags", "--force", "origin"]), cancellationToken).ConfigureAwait(false);
+        await TryFetchAsSpecialRefAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Forges expose refs that no branch or tag fetch brings (GitHub's <c>refs/pull/…</c>,

@@ -21,10 +21,16 @@ internal sealed partial class GitExportSubst
 
     private readonly GitRunner _git;
     private readonly Dictionary<string, string> _expansions = new(StringComparer.Ordinal);
+    private Func<CancellationToken, Task>? _fetchHistory;
 
-    public GitExportSubst(GitRunner git)
+    /// <param name="fetchHistory">
+    /// For a shallow cache: fetches the full history, called once before a format that reads
+    /// it (<see cref="GitFormatHistory"/>) is expanded, so it expands as in Buildroot's clone.
+    /// </param>
+    public GitExportSubst(GitRunner git, Func<CancellationToken, Task>? fetchHistory = null)
     {
         _git = git;
+        _fetchHistory = fetchHistory;
     }
 
     /// <summary>Rewrites those of <paramref name="files"/> (relative to the work tree) that have the attribute.</summary>
@@ -81,6 +87,12 @@ internal sealed partial class GitExportSubst
             string format = placeholder.Groups["format"].Value;
             if (!_expansions.ContainsKey(format))
             {
+                if (_fetchHistory is { } fetchHistory && GitFormatHistory.NeedsHistory(format))
+                {
+                    _fetchHistory = null;
+                    await fetchHistory(cancellationToken).ConfigureAwait(false);
+                }
+
                 _expansions[format] = await ExpandAsync(format, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Http.Headers;
@@ -324,7 +323,12 @@ internal sealed partial class HttpDownloader : IDisposable
     private static bool IsSameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
-    /// <summary>Copies the body to the file, hashing it, and returns its length.</summary>
+    /// <summary>
+    /// Copies the body to the file and returns its length. Each chunk received is written, then
+    /// handed to the hashing threads, so receiving and hashing overlap; the kernel is asked to
+    /// start writing the data to disk as it comes, so that making the file durable later costs
+    /// little more than the last few megabytes.
+    /// </summary>
     private static async Task<long> StreamToFileAsync(
         Stream body,
         string outputPath,
@@ -334,26 +338,37 @@ internal sealed partial class HttpDownloader : IDisposable
         ITransferProgress progress,
         CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         long received = 0;
         try
         {
             var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
             await using (output.ConfigureAwait(false))
             {
+                var writeback = new EarlyWriteback(output.SafeFileHandle);
                 while (true)
                 {
-                    int read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                    if (read == 0)
+                    HashChunk chunk = await hasher.RentAsync(cancellationToken).ConfigureAwait(false);
+                    int filled = 0;
+                    int read;
+                    do
                     {
+                        read = await body.ReadAsync(chunk.Buffer.AsMemory(filled), stall.Token).ConfigureAwait(false);
+                        filled += read;
+                        received += read;
+                        stall.Received(read);
+                        progress.Received(read);
+                    }
+                    while (read > 0 && filled < MultiHasher.ChunkSize);
+
+                    if (filled == 0)
+                    {
+                        hasher.Return(chunk);
                         return received;
                     }
 
-                    hasher.Append(buffer.AsSpan(0, read));
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    received += read;
-                    stall.Received(read);
-                    progress.Received(read);
+                    await output.WriteAsync(chunk.Buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                    hasher.Post(chunk, filled);
+                    writeback.Written(received);
                 }
             }
         }
@@ -367,10 +382,6 @@ internal sealed partial class HttpDownloader : IDisposable
             // The connection broke while the body was streaming (reset, or closed early). Other
             // IOExceptions are the output file's (a full disk): trying again would not help.
             throw new FailedTry($"the connection broke after {received} bytes ({SecretRedactor.Redact(e.Message)})", transient: true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

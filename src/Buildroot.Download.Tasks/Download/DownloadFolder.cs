@@ -102,9 +102,11 @@ internal sealed class DownloadFolder
     }
 
     /// <summary>
-    /// Copies a complete, checked scratch file to a temporary name in the package's folder, sets
-    /// its mode (0644, or 0755 for an executable, less the umask), and renames it over the final
-    /// name: readers see the old file or the new one, never a partial one.
+    /// Moves a complete, checked scratch file to a temporary name in the package's folder, makes
+    /// it durable, sets its mode (0644, or 0755 for an executable, less the umask), and renames
+    /// it over the final name: readers see the old file or the new one, never a partial one.
+    /// Where scratch and download folder share a file system the move is a rename and the data
+    /// is never read again; elsewhere (EXDEV) it is copied. The scratch file is gone afterwards.
     /// </summary>
     public async Task InstallAsync(string scratchFile, string finalPath, bool executable, CancellationToken cancellationToken)
     {
@@ -112,13 +114,15 @@ internal sealed class DownloadFolder
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-            await using (var source = new FileStream(scratchFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
-            await using (var target = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
-            {
-                await source.CopyToAsync(target, 1 << 20, cancellationToken).ConfigureAwait(false);
-                target.Flush(flushToDisk: true);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
 
+            // .NET's move is rename(2), and a copy then delete where rename says EXDEV.
+            await Task.Run(() => File.Move(scratchFile, temporary), cancellationToken).ConfigureAwait(false);
+
+            // fsync writes out what is still dirty of the download (the downloader starts that
+            // write-back while it receives): a crash after the rename below cannot leave an
+            // empty or partial file under the final name.
+            await Task.Run(() => FlushToDisk(temporary), cancellationToken).ConfigureAwait(false);
             FileModes.SetDownloadedFileMode(temporary, executable);
             File.Move(temporary, finalPath, overwrite: true);
         }
@@ -153,6 +157,13 @@ internal sealed class DownloadFolder
     /// <summary>The download folder cannot be written: no site and no other package can do better.</summary>
     private static BrdlException CannotWrite(string path, Exception cause) =>
         new(FailureScope.Build, MessageCodes.CannotInstallFile, $"Cannot write {path}: {cause.Message} The download folder must be writable by the build.", cause);
+
+    private static void FlushToDisk(string path)
+    {
+        // Write access for fsync; FileShare.ReadWrite, so no flock is taken on it.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+        file.Flush(flushToDisk: true);
+    }
 
     private string StampFolder(PackageSpec package) => Path.Combine(PackageFolder(package), ".brdl-verified");
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
@@ -36,6 +37,34 @@ internal sealed class DownloadWrapper
         return package.TransientDownload
             ? !UsesTransientCopyAtHand(finalPath)
             : !File.Exists(finalPath) && !File.Exists(_folder.OldLayoutPath(file.FileName));
+    }
+
+    /// <summary>
+    /// The files of <paramref name="package"/> when every one is in the download folder with a
+    /// stamp that vouches for it (see <see cref="VerifiedStamp"/>); null when any must be looked
+    /// at more closely, under the lock. Reads one small stamp and one status per file.
+    /// </summary>
+    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files, HashFileSet hashFiles)
+    {
+        if (package.TransientDownload)
+        {
+            return null;
+        }
+
+        var kept = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
+        foreach (PlannedFile file in files)
+        {
+            string finalPath = _folder.FinalPath(package, file.FileName);
+            HashExpectations expected = PackageHashChecks.Subject(package, file, hashFiles, _settings).Expected;
+            if (!VerifiedStamp.Vouches(_folder.StampPath(package, file.FileName), finalPath, expected))
+            {
+                return null;
+            }
+
+            kept.Add(new DownloadedFile(finalPath, package.Name, Transient: false, Verified: true));
+        }
+
+        return kept.MoveToImmutable();
     }
 
     public async Task<DownloadedFile> DownloadAsync(PackageSpec package, PlannedFile file, HashFileSet hashFiles, CancellationToken cancellationToken)

@@ -9,7 +9,9 @@ internal static class FileModes
     private const UnixFileMode ExecuteBits =
         UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    /// <param name="path">A file we just created: the kernel gave it 0666 less the umask.</param>
+    private static readonly Lazy<UnixFileMode?> ProcessUmask = new(ReadUmask);
+
+    /// <param name="path">A downloaded file, whatever mode the backend that wrote it gave it.</param>
     public static void SetDownloadedFileMode(string path, bool executable)
     {
         if (OperatingSystem.IsWindows())
@@ -17,10 +19,11 @@ internal static class FileModes
             return;
         }
 
-        // .NET cannot read the umask without changing it, but a file it just created carries
-        // 0666 less the umask: keeping only 0644 of that is exactly "0644 less the umask".
-        UnixFileMode created = File.GetUnixFileMode(path);
-        UnixFileMode mode = created & ReadWriteReadRead;
+        // .NET cannot read the umask without changing it (a race with every other thread), but
+        // Linux shows it in /proc; elsewhere, the file's own mode stands in for "0666 less the
+        // umask", which holds for a file a backend created without asking for a mode.
+        UnixFileMode allowed = ProcessUmask.Value is { } umask ? ~umask : File.GetUnixFileMode(path);
+        UnixFileMode mode = allowed & ReadWriteReadRead;
         if (executable)
         {
             // Execute wherever read survived the umask (umasks treat r and x alike in practice).
@@ -28,5 +31,26 @@ internal static class FileModes
         }
 
         File.SetUnixFileMode(path, mode);
+    }
+
+    /// <summary>The "Umask:" line of /proc/self/status (Linux 4.7 and later), or null.</summary>
+    private static UnixFileMode? ReadUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return (UnixFileMode)Convert.ToInt32(line["Umask:".Length..].Trim(), 8);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // No /proc: fall back on the file's own mode.
+        }
+
+        return null;
     }
 }

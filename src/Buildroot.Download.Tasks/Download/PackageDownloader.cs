@@ -30,6 +30,15 @@ internal sealed class PackageDownloader
     {
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
         HashFileSet hashFiles = HashFileSet.Read(package.HashFiles);
+
+        // The path of a build with nothing to download: a file only ever appears under its final
+        // name by an atomic rename, and its stamp is written after it, so stamps that vouch for
+        // every file need neither the lock nor the network.
+        if (_wrapper.KeptByTheirStamps(package, files, hashFiles) is { } kept)
+        {
+            return kept;
+        }
+
         using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
         {
             _folder.ReclaimLeftovers(package, _services.Log);

@@ -20,11 +20,12 @@ internal static class VerifiedStamp
     {
         try
         {
-            if (!File.Exists(stampPath) || expected.Entries.IsEmpty)
+            if (expected.Entries.IsEmpty)
             {
                 return false;
             }
 
+            // No stamp is the usual case for a file not yet checked: the read's FileNotFound says so.
             string[] lines = File.ReadAllLines(stampPath);
             var file = new FileInfo(filePath);
             if (lines.Length < 2 || lines[0] != Header || lines[1] != Fingerprint(file))

@@ -44,14 +44,19 @@ internal sealed class HashFileSet
         return new HashFileSet(files, entries.ToImmutable());
     }
 
-    /// <summary>What <paramref name="fileName"/> is checked against: its lines, then <paramref name="inlineHashes"/>.</summary>
+    /// <summary>What <paramref name="fileName"/> is checked against: the lines for its base name, then <paramref name="inlineHashes"/>.</summary>
     public HashExpectations ExpectationsFor(string fileName, IEnumerable<HashEntry> inlineHashes)
     {
-        string baseName = Path.GetFileName(fileName);
         ImmutableArray<HashEntry> inline = inlineHashes.ToImmutableArray();
-        ImmutableArray<HashEntry> entries = _entries.Where(entry => entry.FileName == baseName).Concat(inline).ToImmutableArray();
+        ImmutableArray<HashEntry> entries = EntriesNamed(Path.GetFileName(fileName)).Concat(inline).ToImmutableArray();
         return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files);
     }
+
+    /// <summary>
+    /// The lines whose file name is <paramref name="name"/>, compared whole: a license file is
+    /// listed under its path in the sources (<c>archival/libarchive/bz/LICENSE</c>).
+    /// </summary>
+    public IEnumerable<HashEntry> EntriesNamed(string name) => _entries.Where(entry => entry.FileName == name);
 
     private static string[] ReadLines(string hashFile)
     {

@@ -32,7 +32,11 @@ internal sealed class HashFileUpdater
     }
 
     /// <returns>The lines added (none when every file is listed).</returns>
-    public async Task<ImmutableArray<string>> UpdateAsync(PackageSpec package, CancellationToken cancellationToken)
+    /// <param name="manifestHashFile">
+    /// For a package read from a manifest: Buildroot's <c>&lt;name&gt;.hash</c> beside it, which the
+    /// package names only once it exists; the lines go there when the package names no other.
+    /// </param>
+    public async Task<ImmutableArray<string>> UpdateAsync(PackageSpec package, string? manifestHashFile, CancellationToken cancellationToken)
     {
         if (package.TransientDownload)
         {
@@ -48,7 +52,8 @@ internal sealed class HashFileUpdater
             return ImmutableArray<string>.Empty;
         }
 
-        if (package.HashFiles.IsEmpty)
+        string? hashFile = package.HashFiles.FirstOrDefault() ?? manifestHashFile;
+        if (hashFile is null)
         {
             _log.Warning(
                 MessageCodes.NoHashFileToUpdate,
@@ -63,7 +68,6 @@ internal sealed class HashFileUpdater
             lines.Add($"sha256  {await FileDigests.Sha256Async(file.Path, cancellationToken).ConfigureAwait(false)}  {file.FileName}");
         }
 
-        string hashFile = package.HashFiles[0];
         await AppendAsync(hashFile, lines, cancellationToken).ConfigureAwait(false);
         foreach (string line in lines)
         {

@@ -104,10 +104,9 @@ internal sealed class LegalInfoWriter
     private static async Task CheckLicenseFileAsync(PackageSpec package, string file, byte[] content, string archive, CancellationToken cancellationToken)
     {
         // check-hash compares the whole name (archival/libarchive/bz/LICENSE), not its last part.
-        HashEntry[] entries = package.HashFiles
-            .Where(File.Exists)
-            .SelectMany(hashFile => HashFileParser.Parse(hashFile, ReadLines(hashFile)))
-            .Where(entry => entry.FileName == file && HashAlgorithms.IsKnown(entry.Algorithm))
+        HashEntry[] entries = HashFileSet.Read(package.HashFiles)
+            .EntriesNamed(file)
+            .Where(entry => HashAlgorithms.IsKnown(entry.Algorithm))
             .ToArray();
         if (entries.Length == 0)
         {
@@ -148,8 +147,8 @@ internal sealed class LegalInfoWriter
             await File.WriteAllTextAsync(Path.Combine(folder, "series"), string.Concat(patches.Select(p => p + "\n")), cancellationToken).ConfigureAwait(false);
         }
 
-        string[] hashFiles = package.HashFiles.Where(File.Exists).ToArray();
-        if (hashFiles.Length > 0)
+        ImmutableArray<string> hashFiles = package.HashFiles;
+        if (!hashFiles.IsEmpty)
         {
             var joined = new StringBuilder();
             foreach (string hashFile in hashFiles)
@@ -163,18 +162,6 @@ internal sealed class LegalInfoWriter
             }
 
             await File.WriteAllTextAsync(Path.Combine(folder, $"{package.RawName}.hash"), joined.ToString(), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static string[] ReadLines(string hashFile)
-    {
-        try
-        {
-            return File.ReadAllLines(hashFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BrdlException(FailureScope.Package, MessageCodes.HashFileUnreadable, $"Cannot read the hash file {hashFile}: {e.Message}", e);
         }
     }
 

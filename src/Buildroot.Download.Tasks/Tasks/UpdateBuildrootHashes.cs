@@ -32,7 +32,7 @@ public sealed class UpdateBuildrootHashes : PackageTask
         {
             try
             {
-                added += (await updater.UpdateAsync(package, cancellationToken).ConfigureAwait(false)).Length;
+                added += (await updater.UpdateAsync(package, ManifestHashFileOf(package), cancellationToken).ConfigureAwait(false)).Length;
             }
             catch (BrdlException e)
             {
@@ -42,4 +42,10 @@ public sealed class UpdateBuildrootHashes : PackageTask
 
         log.Message(added == 0 ? "BuildrootUpdateHashes: every downloaded file is already in its hash files." : $"BuildrootUpdateHashes: {added} hash line{(added == 1 ? string.Empty : "s")} added.");
     }
+
+    /// <summary><c>&lt;manifest folder&gt;/&lt;name&gt;.hash</c> for a package read from a manifest (its <c>DefiningManifest</c>); else null.</summary>
+    private string? ManifestHashFileOf(PackageSpec package) =>
+        Packages.FirstOrDefault(item => item.ItemSpec == package.Name)?.GetMetadata("DefiningManifest") is { Length: > 0 } manifest
+            ? Path.Combine(Path.GetDirectoryName(manifest)!, $"{package.RawName}.hash")
+            : null;
 }

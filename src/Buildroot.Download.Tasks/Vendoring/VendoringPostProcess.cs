@@ -46,7 +46,7 @@ internal abstract class VendoringPostProcess : IDownloadPostProcess
     /// <summary>
     /// Runs <paramref name="command"/> holding the exclusive lock on <paramref name="lockFile"/>:
     /// the tool's own locking does not keep concurrent runs sharing one cache from failing (see
-    /// BEHAVIOUR.md, "Vendoring"). The lock is the file Buildroot's <c>flock</c> uses, so builds
+    /// docs/behaviour.md, "Vendoring"). The lock is the file Buildroot's <c>flock</c> uses, so builds
     /// of both kinds exclude each other.
     /// </summary>
     protected async Task RunLockedAsync(

@@ -112,6 +112,21 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_with_everything_stamped_does_not_wait_for_the_package_lock()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        await DownloadAsync(zlib);
+        string lockFile = _folder.Combine("dl", "zlib", ".lock");
+        using var holder = CrossProcessLockTests.StartFlockHolder(lockFile, seconds: 20);
+        var later = new RecordingLog();
+
+        DownloadedFile file = (await DownloadAsync([zlib], log: later)).ShouldHaveSingleItem();
+
+        file.Verified.ShouldBeTrue();
+        later.Messages.ShouldNotContain(m => m.Contains("Waiting for the lock"), "a file its stamp vouches for is read without the lock: files are only ever replaced by a rename");
+    }
+
+    [Fact]
     public async Task A_new_hash_line_makes_the_existing_file_checked_again()
     {
         await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
@@ -379,6 +394,24 @@ public sealed class DownloadWrapperTests : IDisposable
             var paths = _server.Requests.Select(r => r.Path).Where(p => p.StartsWith($"/{package.Name}", StringComparison.Ordinal)).ToArray();
             paths.ShouldBe([$"/{package.Name}-1.0.tar.gz", $"/{package.Name}.patch"], "the source before its patch");
         }
+    }
+
+    [Fact]
+    public async Task By_default_sixteen_packages_wait_on_their_servers_at_once_whatever_the_cores()
+    {
+        // Downloads wait on the network: on a 2-core machine the old default (twice the cores) had 4 in flight.
+        var packages = Enumerable.Range(1, 16).Select(i =>
+        {
+            string name = $"pkg{i}";
+            _server.Serve($"/{name}-1.0.tar.gz", Content);
+            _server.Misbehave($"/{name}-1.0.tar.gz", LoopbackHttpServer.Fault.Slow);
+            return Zlib(hashFileLines: null) with { Name = name, DlSubdir = name, Source = $"{name}-1.0.tar.gz" };
+        }).ToArray();
+
+        var files = await DownloadAsync(packages);
+
+        files.Length.ShouldBe(16);
+        _server.MostConcurrentRequests.ShouldBe(16);
     }
 
     private PackageSpec Zlib(string? hashFileLines)

@@ -225,7 +225,10 @@ public sealed class GitBackendTests : IDisposable
         await _harness.DownloadAsync(remote.Url, v1);
         string marker = MarkCache();
         File.WriteAllText(Path.Combine(_harness.CacheFolder, ".git", "index.lock"), string.Empty);
-        File.WriteAllText(Path.Combine(_harness.CacheFolder, ".git", "refs", "remotes", "origin", "master.lock"), string.Empty);
+        // A shallow cache has no remote-tracking refs yet; a git killed while fetching them leaves this lock.
+        string refLock = Path.Combine(_harness.CacheFolder, ".git", "refs", "remotes", "origin", "master.lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(refLock)!);
+        File.WriteAllText(refLock, string.Empty);
         string v2 = await remote.CommitAsync("two", ("file", "two\n"));
         await remote.PushAsync("master");
 
