@@ -237,7 +237,7 @@ internal sealed class DownloadWrapper
     {
         string site = SecretRedactor.Redact(uri.Uri);
         Log.Detail($"{package.Name}: {site} ({runBy}): {failure.Message}");
-        failures.Add(new UriFailure(site, $"({runBy}): {OneLine(failure.Reason ?? failure.Message)}", failure));
+        failures.Add(new UriFailure(site, $"({runBy}): {QuotedText.OneLine(failure.Reason ?? failure.Message).Trim().TrimEnd('.')}", failure));
         return null;
     }
 
@@ -268,10 +268,6 @@ internal sealed class DownloadWrapper
             Location = wrongContent?.Location,
         };
     }
-
-    /// <summary>A tool's error output, which spans lines, as one line.</summary>
-    private static string OneLine(string text) =>
-        string.Join(" ", text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0)).TrimEnd('.');
 
     private void Report(PackageSpec package, HashVerdict verdict)
     {

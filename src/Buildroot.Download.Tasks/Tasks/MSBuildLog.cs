@@ -30,22 +30,13 @@ internal sealed class MSBuildLog : IBuildLog
     // Without a location MSBuild names the task's own .targets file in the package cache: no place
     // to fix anything, so every message about an input names that input when it is known.
     public void Warning(string code, string text, SourceLocation? location) =>
-        Write(() => _log.LogWarning(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, OneLine(Clean(text))));
+        Write(() => _log.LogWarning(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, QuotedText.OneLine(Clean(text))));
 
     public void Error(string code, string text, SourceLocation? location) =>
-        Write(() => _log.LogError(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, OneLine(Clean(text))));
+        Write(() => _log.LogError(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, QuotedText.OneLine(Clean(text))));
 
     // MSBuild reads "{0}" in a message as a format item only when arguments are passed; none are.
     private static string Clean(string text) => SecretRedactor.Redact(text);
-
-    /// <summary>
-    /// A warning or error on one line: the console logger repeats "file(line): error CODE:" before
-    /// every line of a message, and CI turns each such line into an annotation of its own.
-    /// </summary>
-    private static string OneLine(string text) =>
-        text.Contains('\n', StringComparison.Ordinal)
-            ? string.Join(" ", text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0))
-            : text;
 
     private void Write(Action write)
     {
