@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
-using System.Text.RegularExpressions;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 
@@ -15,7 +14,7 @@ namespace Buildroot.Download.Tasks.Backends;
 /// backoff (or as <c>Retry-After</c> asks), a server that makes no progress for the stall limit is
 /// given up, and credentials in the URL are sent as Basic authentication and never printed.
 /// </summary>
-internal sealed partial class HttpDownloader : IDisposable
+internal sealed class HttpDownloader : IDisposable
 {
     private static readonly Lazy<HttpDownloader> LazyShared = new(() => new HttpDownloader(HttpDownloadSettings.Default));
 
@@ -233,7 +232,7 @@ internal sealed partial class HttpDownloader : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new FailedTry(DescribeError(e, target.Uri), HttpRetryPolicy.IsTransient(e.HttpRequestError));
+                throw new FailedTry(HttpFailureText.Describe(e, target.Uri), HttpRetryPolicy.IsTransient(e.HttpRequestError));
             }
 
             using (response)
@@ -386,54 +385,6 @@ internal sealed partial class HttpDownloader : IDisposable
     }
 
     private static string Seconds(TimeSpan time) => TransferLimits.Format(time);
-
-    /// <summary>
-    /// The failure as a person says it: "the host github.com could not be found (Name or service
-    /// not known)", not .NET's "Name or service not known (github.com:443) (Name or service not
-    /// known)". The system's own words come once, at the end, for searching.
-    /// </summary>
-    internal static string DescribeError(HttpRequestException e, Uri uri)
-    {
-        // The endpoint .NET names, "(host:port)" at the end of its message, is where it really went (after redirects).
-        Match endpoint = EndpointInMessage().Match(e.Message);
-        string host = endpoint.Success ? endpoint.Groups["host"].Value : uri.IdnHost;
-        string port = endpoint.Success ? endpoint.Groups["port"].Value : uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string cause = SecretRedactor.Redact(Innermost(e).Message);
-        if (Innermost(e) == e)
-        {
-            cause = EndpointInMessage().Replace(cause, string.Empty);
-        }
-
-        return e.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => $"the host {host} could not be found ({cause})",
-            HttpRequestError.ConnectionError => $"could not connect to {host}:{port} ({cause})",
-            HttpRequestError.SecureConnectionError => $"the secure connection to {host}:{port} failed ({cause})",
-            HttpRequestError.ProxyTunnelError => $"the proxy would not connect to {host}:{port} ({cause})",
-            _ => Distinct(e),
-        };
-    }
-
-    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
-
-    /// <summary>The messages of the chain, each once: an inner message the outer one already says is left out.</summary>
-    private static string Distinct(Exception e)
-    {
-        var said = new List<string>();
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            string message = SecretRedactor.Redact(current.Message).Trim().TrimEnd('.');
-            if (message.Length > 0 && !said.Any(earlier => earlier.Contains(message, StringComparison.Ordinal)))
-            {
-                said.Add(message);
-            }
-        }
-
-        return string.Join(": ", said);
-    }
-
-    [GeneratedRegex(@"\s*\((?<host>[^()\s]+):(?<port>\d+)\)\s*$")]
-    private static partial Regex EndpointInMessage();
 
     private string AdviceFor(HttpStatusCode status, Uri uri) => status switch
     {
