@@ -58,6 +58,7 @@ public sealed class MessageTests(PackedPackage package, ITestOutputHelper output
 
         string mismatch = errors.Where(line => line.Contains("error BRDL0202: mismatch:", StringComparison.Ordinal)).ShouldHaveSingleItem();
         mismatch.ShouldStartWith($"{hashFile}(2): error BRDL0202: mismatch:");
+        mismatch.ShouldNotContain("the file may have moved", Case.Sensitive, "a mirror's miss is no advice when the package's own site served the wrong bytes");
         live.Count(line => line.Contains(Payloads.Sha256(served), StringComparison.Ordinal)).ShouldBe(1, "the mismatch is said once, on the error's one line");
 
         IReadOnlyList<LoggedDiagnostic> logged = await project.LoggedDiagnosticsAsync(result);

@@ -252,7 +252,12 @@ internal sealed class DownloadWrapper
         // (bytes that fail their hashes, a refused archive, a changeset it does not have) says more
         // than one that could not be reached, and its fix is in the package, not in the network.
         BrdlException? wrongContent = failures.Find(f => f.Failure.Scope == FailureScope.WrongContent)?.Failure;
-        string[] advice = failures.Select(f => f.Failure.Advice).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+
+        // Advice for a site that could not deliver ("check the site and file name") would mislead when
+        // another site delivered the wrong thing: the fix is then in the package.
+        string[] advice = wrongContent is not null
+            ? []
+            : failures.Select(f => f.Failure.Advice).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
         // Sites that failed alike (one mirror's two URIs, a host that does not resolve) share one reason.
         IEnumerable<string> reasons = failures
