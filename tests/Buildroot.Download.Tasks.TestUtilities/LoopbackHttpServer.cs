@@ -25,6 +25,7 @@ public sealed class LoopbackHttpServer : IDisposable
     private readonly Task _acceptLoop;
     private readonly TaskCompletionSource _bodyStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
+    private int _disposed;
     private int _mostInFlight;
 
     public LoopbackHttpServer()
@@ -108,6 +109,12 @@ public sealed class LoopbackHttpServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="times"/> requests with <paramref name="method"/> for <paramref name="path"/>
+    /// get <paramref name="fault"/>; other methods are answered as usual (a store that answers lookups but stalls on <c>PUT</c>).
+    /// </summary>
+    public void Misbehave(string method, string path, Fault fault, int times = 1) => Misbehave($"{method} {path}", fault, times);
+
     public int RequestCount(string path) => _requests.Count(r => r.Path == path);
 
     public void ClearRequests() => _requests.Clear();
@@ -115,8 +122,14 @@ public sealed class LoopbackHttpServer : IDisposable
     /// <summary>The most requests that were being answered at the same moment.</summary>
     public int MostConcurrentRequests => Volatile.Read(ref _mostInFlight);
 
+    /// <summary>Stops the server (a test may stop it before the end, as an upstream going down); a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _listener.Stop();
         try
@@ -203,9 +216,7 @@ public sealed class LoopbackHttpServer : IDisposable
             return null;
         }
 
-        Fault? fault = _faults.TryGetValue(request.Path, out ConcurrentQueue<Fault>? queue) && queue.TryDequeue(out Fault next)
-            ? next
-            : null;
+        Fault? fault = NextFault($"{request.Method} {request.Path}") ?? NextFault(request.Path);
         switch (fault)
         {
             case Fault.ServerError:
@@ -251,6 +262,9 @@ public sealed class LoopbackHttpServer : IDisposable
         await WriteAsync(stream, 200, "OK", request.Method == "HEAD" ? [] : content, contentLength: content.Length);
         return fault;
     }
+
+    private Fault? NextFault(string key) =>
+        _faults.TryGetValue(key, out ConcurrentQueue<Fault>? queue) && queue.TryDequeue(out Fault next) ? next : null;
 
     private async Task TrickleAsync(NetworkStream stream, byte[] content, int chunkSize, TimeSpan pause)
     {

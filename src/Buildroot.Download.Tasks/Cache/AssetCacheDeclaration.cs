@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Infrastructure;
-using Buildroot.Download.Tasks.Packages;
+using Buildroot.Download.Tasks.Settings;
 
 namespace Buildroot.Download.Tasks.Cache;
 
@@ -48,14 +48,18 @@ internal static class AssetCacheDeclaration
             }
         }
 
-        bool? only = MetadataValues.ParseBoolean(cacheOnly, whenEmpty: false);
-        if (only is null)
+        bool only;
+        try
         {
-            log.Error(MessageCodes.InvalidBoolean, $"BuildrootAssetCacheOnly is '{cacheOnly}'; use true or false.");
+            only = SettingValidators.Boolean("BuildrootAssetCacheOnly", cacheOnly, whenEmpty: false);
+        }
+        catch (BrdlException e)
+        {
+            log.Error(e.Code, e.Message);
             return null;
         }
 
-        if (only == true && items.Count == 0)
+        if (only && items.Count == 0)
         {
             log.Error(
                 MessageCodes.AssetCacheOnlyWithoutCache,
@@ -63,7 +67,7 @@ internal static class AssetCacheDeclaration
             return null;
         }
 
-        return failed ? null : new AssetCacheSettings(caches.ToImmutable(), only.Value);
+        return failed ? null : new AssetCacheSettings(caches.ToImmutable(), only);
     }
 
     /// <summary>One item; throws <see cref="BrdlException"/> (<see cref="MessageCodes.InvalidAssetCache"/>) saying what is wrong.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
@@ -27,7 +26,8 @@ internal sealed class DownloadRun
         WarnAboutTransientPackages(packages);
         using var scratch = ScratchSpace.Open(_settings.ScratchDirectory, _services.Log);
         var downloader = new PackageDownloader(_settings, _services, scratch);
-        var results = new ConcurrentDictionary<int, ImmutableArray<DownloadedFile>>();
+        // One slot a package, each written by the one worker that downloads it: no locking.
+        var results = new ImmutableArray<DownloadedFile>[packages.Count];
 
         // A failure of the whole build (a missing tool, a download folder that cannot be written)
         // stops the packages still running: each would only fail the same way.
@@ -63,8 +63,16 @@ internal sealed class DownloadRun
         {
             // The packages not yet started were skipped after a build failure, reported above.
         }
+        finally
+        {
+            // Uploads to the asset caches run in the background; the task must not end before them.
+            if (_services.Caches is { } caches)
+            {
+                await caches.WhenStoredAsync().ConfigureAwait(false);
+            }
+        }
 
-        return results.OrderBy(pair => pair.Key).SelectMany(pair => pair.Value).ToImmutableArray();
+        return results.Where(files => !files.IsDefault).SelectMany(files => files).ToImmutableArray();
     }
 
     private void WarnAboutTransientPackages(IReadOnlyList<PackageSpec> packages)

@@ -20,12 +20,14 @@ internal sealed class DownloadWrapper
     private readonly DownloadSettings _settings;
     private readonly DownloadFolder _folder;
     private readonly DownloadServices _services;
+    private readonly AssetCacheStep _caches;
 
     public DownloadWrapper(DownloadSettings settings, DownloadFolder folder, DownloadServices services)
     {
         _settings = settings;
         _folder = folder;
         _services = services;
+        _caches = new AssetCacheStep(settings, folder, services);
     }
 
     private IBuildLog Log => _services.Log;
@@ -97,6 +99,13 @@ internal sealed class DownloadWrapper
                 $"{package.Name}: {finalPath} is not in the download folder, and downloads are off (BuildrootDownloadOffline=true). Download it on a connected machine (dotnet build -t:BuildrootSource) or copy it there.");
         }
 
+        // The asset caches come before every planned URI; in air-gapped mode a miss there is the package's error.
+        CacheLookup cached = await _caches.LookUpAsync(package, file, finalPath, subject, cancellationToken).ConfigureAwait(false);
+        if (cached.Installed is { } fromCache)
+        {
+            return fromCache;
+        }
+
         var failures = new List<UriFailure>();
         foreach (DownloadUri uri in file.Uris)
         {
@@ -108,6 +117,7 @@ internal sealed class DownloadWrapper
                     _services.Transients.MarkDownloaded(finalPath);
                 }
 
+                _caches.StoreLater(cached, downloaded, cancellationToken);
                 return downloaded;
             }
         }

@@ -26,7 +26,7 @@ internal static class VerifiedStamp
             }
 
             // No stamp is the usual case for a file not yet checked: the read's FileNotFound says so.
-            string[] lines = File.ReadAllLines(stampPath);
+            string[] lines = SmallTextFile.ReadLines(stampPath);
             var file = new FileInfo(filePath);
             if (lines.Length < 2 || lines[0] != Header || lines[1] != Fingerprint(file))
             {

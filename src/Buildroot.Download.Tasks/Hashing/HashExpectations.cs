@@ -23,6 +23,9 @@ internal sealed record HashEntry(string Algorithm, string ExpectedHex, string Fi
 /// <param name="HashFilesRead">The hash files read, for messages.</param>
 internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashEntry> Entries, ImmutableArray<string> HashFilesRead)
 {
+    /// <summary>The algorithms to compute while a copy streams in: those listed that check-hash knows.</summary>
+    public IEnumerable<string> KnownAlgorithms => Entries.Select(entry => entry.Algorithm).Where(HashAlgorithms.IsKnown).Distinct(StringComparer.Ordinal);
+
     /// <summary>
     /// Reads <paramref name="hashFiles"/> (each must exist and be well formed: see
     /// <see cref="HashFileSet.Read"/>) and keeps the lines naming <paramref name="fileName"/>;

@@ -67,7 +67,7 @@ internal sealed class HashFileSet
 
         try
         {
-            return File.ReadAllLines(hashFile);
+            return SmallTextFile.ReadLines(hashFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

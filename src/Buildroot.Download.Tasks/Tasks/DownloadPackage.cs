@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Cache;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
@@ -39,7 +40,8 @@ public sealed class DownloadPackage : PackageTask
         DownloadSettings? settings = ReadSettings(log);
         var onBuild = new SettingsCollector(log);
         onBuild.Read(() => SettingValidators.Boolean("BuildrootDownloadOnBuild", DownloadOnBuild, whenEmpty: true), false);
-        if (ReadPackages(log) is not { } packages || settings is null || onBuild.Failed)
+        AssetCacheSettings? caches = ReadAssetCaches(log);
+        if (ReadPackages(log) is not { } packages || settings is null || caches is null || onBuild.Failed)
         {
             return;
         }
@@ -48,7 +50,8 @@ public sealed class DownloadPackage : PackageTask
             PostProcessCatalog.Get,
             new ProcessRunner(log),
             log,
-            TransientDownloadsOfThisBuild());
+            TransientDownloadsOfThisBuild(),
+            AssetCacheRun.For(caches, settings.Limits, log, settings.Parallelism));
         ImmutableArray<DownloadedFile> files = await new DownloadRun(settings, services)
             .DownloadAllAsync(packages.Where(package => package.Method.Downloads).ToArray(), cancellationToken)
             .ConfigureAwait(false);

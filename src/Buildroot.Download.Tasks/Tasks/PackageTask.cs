@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Cache;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
@@ -84,6 +85,12 @@ public abstract class PackageTask : BuildrootTask
 
     public string? GoPath { get; set; }
 
+    /// <summary>The <c>BuildrootAssetCache</c> items: Include is the URL template, metadata <c>Access</c>, <c>Headers</c>, <c>Query</c>.</summary>
+    public ITaskItem[] AssetCaches { get; set; } = [];
+
+    /// <summary><c>BuildrootAssetCacheOnly</c>: true/false (YES/NO); true tries nothing but the caches.</summary>
+    public string? AssetCacheOnly { get; set; }
+
     /// <summary>
     /// The settings, validated: every invalid one is reported (as a BRDL error naming its
     /// property) and null is returned; a mirror holding a password is warned about.
@@ -139,6 +146,13 @@ public abstract class PackageTask : BuildrootTask
         };
         return settings.Failed ? null : result;
     }
+
+    /// <summary>
+    /// The asset caches, validated (<see cref="AssetCacheDeclaration.Read"/>): null when any item
+    /// or <c>BuildrootAssetCacheOnly</c> is invalid, each problem reported as an error.
+    /// </summary>
+    internal AssetCacheSettings? ReadAssetCaches(IBuildLog log) =>
+        AssetCacheDeclaration.Read(AssetCaches.Select(item => new AssetCacheItem(item.ItemSpec, MetadataOf(item))).ToArray(), AssetCacheOnly, log);
 
     /// <summary>0 is accepted too, as "the default": it was the documented way to ask for it.</summary>
     private static int ParallelismSetting(string? value)

@@ -1,7 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Cache;
 using Buildroot.Download.Tasks.Download;
+using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 using Microsoft.Build.Framework;
@@ -40,27 +43,29 @@ public sealed class ShowBuildrootInfo : PackageTask
 
         // Settings first, then packages: each reports every problem it finds before the task stops.
         DownloadSettings? settings = ReadSettings(log);
-        if (ReadPackages(log) is not { } packages || settings is null)
+        AssetCacheSettings? caches = ReadAssetCaches(log);
+        if (ReadPackages(log) is not { } packages || settings is null || caches is null)
         {
             return;
         }
 
         string json = format.Length > 0
             ? BuildrootShowInfo.Describe(packages, Contexts(), settings).ToJsonString(BuildrootJsonOptions)
-            : Ours(packages, settings);
+            : Ours(packages, settings, new AssetCacheClient(caches, HttpDownloader.Shared, Environment.GetEnvironmentVariable), log);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
         await File.WriteAllTextAsync(OutputFile, SecretRedactor.Redact(json), cancellationToken).ConfigureAwait(false);
         log.Message($"Buildroot package information: {Path.GetFullPath(OutputFile)}");
     }
 
-    private static string Ours(IReadOnlyList<PackageSpec> packages, DownloadSettings settings)
+    private static string Ours(IReadOnlyList<PackageSpec> packages, DownloadSettings settings, AssetCacheClient caches, IBuildLog log)
     {
         var folder = new DownloadFolder(settings.DownloadDirectory, settings.ScratchDirectory);
         var document = new
         {
             DownloadDirectory = folder.Root,
-            Packages = packages.Select(package => Describe(package, settings, folder)).ToArray(),
+            AssetCacheOnly = caches.Settings.CacheOnly,
+            Packages = packages.Select(package => Describe(package, settings, folder, caches, log)).ToArray(),
         };
         return JsonSerializer.Serialize(document, JsonOptions);
     }
@@ -80,7 +85,7 @@ public sealed class ShowBuildrootInfo : PackageTask
         return contexts;
     }
 
-    private static object Describe(PackageSpec package, DownloadSettings settings, DownloadFolder folder) => new
+    private static object Describe(PackageSpec package, DownloadSettings settings, DownloadFolder folder, AssetCacheClient caches, IBuildLog log) => new
     {
         package.Name,
         package.Version,
@@ -100,6 +105,28 @@ public sealed class ShowBuildrootInfo : PackageTask
                 Name = file.FileName,
                 Path = folder.FinalPath(package, file.FileName),
                 Uris = file.Uris.Select(uri => new { Method = uri.Method.Name, uri.Uri }).ToArray(),
+                Caches = CachesOf(package, file, caches, log),
             }).ToArray(),
     };
+
+    /// <summary>Where the download would look <paramref name="file"/> up first, in order (none without a known sha256).</summary>
+    private static IReadOnlyList<CacheUrlInfo> CachesOf(PackageSpec package, PlannedFile file, AssetCacheClient caches, IBuildLog log)
+    {
+        if (caches.Settings.IsEmpty)
+        {
+            return [];
+        }
+
+        try
+        {
+            HashExpectations expected = HashFileSet.Read(package.HashFiles).ExpectationsFor(file.FileName, file.IsMainSource ? package.InlineHashes : []);
+            return caches.Describe(AssetCacheStep.EntryOf(package, file, expected));
+        }
+        catch (BrdlException e)
+        {
+            // Show-info needs no valid hash file; the download will report it.
+            log.Detail($"{package.Name}/{file.FileName}: no asset cache is listed, as its hashes cannot be read: {e.Message}");
+            return [];
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Cache;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
@@ -19,24 +20,37 @@ public sealed class UpdateBuildrootHashes : PackageTask
     {
         // Settings first, then packages: each reports every problem it finds before the task stops.
         DownloadSettings? settings = ReadSettings(log);
-        if (ReadPackages(log) is not { } packages || settings is null)
+        AssetCacheSettings? caches = ReadAssetCaches(log);
+        if (ReadPackages(log) is not { } packages || settings is null || caches is null)
         {
             return;
         }
 
-        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads());
+        // The files a package lists already may come from the asset caches (and, air-gapped, only from there).
+        AssetCacheRun? cacheRun = AssetCacheRun.For(caches, settings.Limits, log, settings.Parallelism);
+        var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads(), cacheRun);
         using var scratch = ScratchSpace.Open(settings.ScratchDirectory, log);
         var updater = new HashFileUpdater(settings, services, scratch);
         int added = 0;
-        foreach (PackageSpec package in packages.Where(package => package.Method.Downloads))
+        try
         {
-            try
+            foreach (PackageSpec package in packages.Where(package => package.Method.Downloads))
             {
-                added += (await updater.UpdateAsync(package, ManifestHashFileOf(package), cancellationToken).ConfigureAwait(false)).Length;
+                try
+                {
+                    added += (await updater.UpdateAsync(package, ManifestHashFileOf(package), cancellationToken).ConfigureAwait(false)).Length;
+                }
+                catch (BrdlException e)
+                {
+                    log.Error(e.Code, e.Message, e.Location ?? package.Location);
+                }
             }
-            catch (BrdlException e)
+        }
+        finally
+        {
+            if (cacheRun is not null)
             {
-                log.Error(e.Code, e.Message, e.Location ?? package.Location);
+                await cacheRun.WhenStoredAsync().ConfigureAwait(false);
             }
         }
 

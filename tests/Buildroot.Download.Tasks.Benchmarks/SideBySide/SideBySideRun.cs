@@ -9,7 +9,7 @@ namespace Buildroot.Download.Tasks.Benchmarks.SideBySide;
 /// Buildroot's own scripts from <c>../shared/reference/buildroot</c> (skipped, saying why, when
 /// absent) on the same workload, interleaved run by run, and prints medians and ratios.
 /// <code>
-/// dotnet run -c Release --project tests/Buildroot.Download.Tasks.Benchmarks -- side-by-side [--runs 3] [--warmups 1] [--rows large,archive,hash,git,slow,noop] (git-next: the next-version git row alone) [--work /tmp/brdl-side-by-side]
+/// dotnet run -c Release --project tests/Buildroot.Download.Tasks.Benchmarks -- side-by-side [--runs 3] [--warmups 1] [--rows large,archive,hash,git,slow,noop] (git-next: the next-version git row alone; fleet: a cold machine with and without the asset cache) [--work /tmp/brdl-side-by-side]
 /// </code>
 /// The work folder keeps the generated data (the 2 GiB and 1 GiB files, the source tree, the
 /// git repository) between runs; delete it to start afresh.
@@ -25,6 +25,7 @@ internal static class SideBySideRun
         ["git-next"] = GitRows.NextVersionOnly,
         ["slow"] = DownloadRows.SlowServer,
         ["noop"] = DownloadRows.NoOp,
+        ["fleet"] = FleetRow.Run,
     };
 
     public static int Run(string[] arguments)
@@ -32,7 +33,7 @@ internal static class SideBySideRun
         int runs = 3;
         int warmups = 1;
         string work = Path.Combine(Path.GetTempPath(), "brdl-side-by-side");
-        string[] rows = [.. Rows.Keys.Where(row => row != "git-next")];
+        string[] rows = [.. Rows.Keys.Where(row => row is not "git-next" and not "fleet")];
         for (int i = 0; i < arguments.Length; i++)
         {
             switch (arguments[i])

@@ -5,7 +5,7 @@ namespace Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// <c>$(BaseIntermediateOutputPath)buildroot-show-info.json</c>, as the public contract describes it:
-/// <c>{"packages":[{"name","version","method","dlSubdir","transient","hashFiles":[…],"files":[{"name","path","uris":[{"method","uri"}]}]}]}</c>.
+/// <c>{"packages":[{"name","version","method","dlSubdir","transient","hashFiles":[…],"files":[{"name","path","uris":[{"method","uri"}],"caches":[{"position","url","access","problem"}]}]}]}</c>.
 /// </summary>
 internal sealed record ShowInfo(IReadOnlyList<ShowInfoPackage> Packages)
 {
@@ -29,7 +29,10 @@ internal sealed record ShowInfoPackage(
     IReadOnlyList<string> HashFiles,
     IReadOnlyList<ShowInfoFile> Files);
 
-internal sealed record ShowInfoFile(string Name, string Path, IReadOnlyList<ShowInfoUri> Uris);
+internal sealed record ShowInfoFile(string Name, string Path, IReadOnlyList<ShowInfoUri> Uris, IReadOnlyList<ShowInfoCache>? Caches);
+
+/// <summary>An asset cache a file would be looked up in: its place in item order, the entry's URL (no secret), read or readwrite, and why it cannot be used, if so.</summary>
+internal sealed record ShowInfoCache(int Position, string? Url, string Access, string? Problem);
 
 internal sealed record ShowInfoUri(string Method, string Uri);
 
