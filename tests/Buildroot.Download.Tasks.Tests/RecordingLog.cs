@@ -8,6 +8,7 @@ internal sealed class RecordingLog : IBuildLog
 {
     private readonly ConcurrentQueue<(string Kind, string? Code, string Text)> _entries = new();
     private readonly ConcurrentQueue<SourceLocation> _locations = new();
+    private readonly ConcurrentQueue<(string Code, string Text, SourceLocation? Location)> _located = new();
 
     public IReadOnlyList<string> Messages => Of("message");
 
@@ -30,16 +31,28 @@ internal sealed class RecordingLog : IBuildLog
     /// <summary>The file and line each located warning or error pointed at, in order.</summary>
     public IReadOnlyList<SourceLocation> Locations => _locations.ToArray();
 
-    public void Warning(string code, string text, SourceLocation location)
+    /// <summary>Each warning and error with where it pointed (null: nowhere), in order.</summary>
+    public IReadOnlyList<(string Code, string Text, SourceLocation? Location)> Located => _located.ToArray();
+
+    public void Warning(string code, string text, SourceLocation? location)
     {
-        _locations.Enqueue(location);
+        Locate(code, text, location);
         Warning(code, text);
     }
 
-    public void Error(string code, string text, SourceLocation location)
+    public void Error(string code, string text, SourceLocation? location)
     {
-        _locations.Enqueue(location);
+        Locate(code, text, location);
         Error(code, text);
+    }
+
+    private void Locate(string code, string text, SourceLocation? location)
+    {
+        _located.Enqueue((code, text, location));
+        if (location is { } where)
+        {
+            _locations.Enqueue(where);
+        }
     }
 
     private string[] Of(string kind) => _entries.Where(e => e.Kind == kind).Select(e => e.Text).ToArray();

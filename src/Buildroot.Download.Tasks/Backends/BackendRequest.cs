@@ -65,6 +65,9 @@ internal sealed record BackendRequest
     public required ProcessRunner Runner { get; init; }
 
     public required IBuildLog Log { get; init; }
+
+    /// <summary>Where an in-process transfer reports its bytes (tools report through <see cref="Runner"/>).</summary>
+    public ITransferProgress Progress { get; init; } = ITransferProgress.None;
 }
 
 /// <summary>What a backend hands back besides the file.</summary>

@@ -18,6 +18,9 @@ internal sealed class HttpDownloader : IDisposable
 {
     private static readonly Lazy<HttpDownloader> LazyShared = new(() => new HttpDownloader(HttpDownloadSettings.Default));
 
+    /// <summary>How messages name what fetched a file with it, and what the <c>wget</c> method uses for http(s).</summary>
+    public const string Name = "built-in http client";
+
     private static readonly ProductInfoHeaderValue UserAgent = new(
         "Buildroot.Download.Tasks",
         typeof(HttpDownloader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
@@ -82,8 +85,9 @@ internal sealed class HttpDownloader : IDisposable
         TransferLimits limits,
         bool quiet,
         IBuildLog log,
-        CancellationToken cancellationToken) =>
-        (await FetchAsync(url, null, outputPath, wantedDigests, limits, quiet, prepare: null, absentIsNull: false, log, cancellationToken).ConfigureAwait(false))!;
+        CancellationToken cancellationToken,
+        ITransferProgress? progress = null) =>
+        (await FetchAsync(url, null, outputPath, wantedDigests, limits, quiet, prepare: null, absentIsNull: false, log, progress ?? ITransferProgress.None, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>
     /// As <see cref="DownloadAsync"/>, for a cache lookup: <paramref name="prepare"/> adds each try's
@@ -100,7 +104,7 @@ internal sealed class HttpDownloader : IDisposable
         Action<HttpRequestMessage> prepare,
         IBuildLog log,
         CancellationToken cancellationToken) =>
-        FetchAsync(url, display, outputPath, wantedDigests, limits, quiet: false, prepare, absentIsNull: true, log, cancellationToken);
+        FetchAsync(url, display, outputPath, wantedDigests, limits, quiet: false, prepare, absentIsNull: true, log, ITransferProgress.None, cancellationToken);
 
     /// <summary>
     /// Sends <paramref name="request"/> (an upload) through the shared client, with the user agent
@@ -122,6 +126,7 @@ internal sealed class HttpDownloader : IDisposable
         Action<HttpRequestMessage>? prepare,
         bool absentIsNull,
         IBuildLog log,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         HttpTarget target = HttpTarget.Parse(url, display);
@@ -136,7 +141,7 @@ internal sealed class HttpDownloader : IDisposable
         {
             try
             {
-                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, prepare, cancellationToken).ConfigureAwait(false);
+                return await TryOnceAsync(target, outputPath, algorithms, limits, budget, prepare, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (FailedTry failure) when (absentIsNull && failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
             {
@@ -155,7 +160,11 @@ internal sealed class HttpDownloader : IDisposable
                     throw new BrdlException(
                         FailureScope.Attempt,
                         failure.Stalled ? MessageCodes.TransferStalled : MessageCodes.HttpFailed,
-                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{(absentIsNull ? string.Empty : failure.Advice)}");
+                        $"Could not download {target.Display}{tries}: {failure.Message}.{whyNot}{(absentIsNull ? string.Empty : failure.Advice)}")
+                    {
+                        Reason = $"{failure.Message}{tries}.{whyNot}",
+                        Advice = absentIsNull || failure.Advice.Length == 0 ? null : failure.Advice.Trim(),
+                    };
                 }
 
                 if (!quiet)
@@ -203,6 +212,7 @@ internal sealed class HttpDownloader : IDisposable
         TransferLimits limits,
         HttpRetryBudget budget,
         Action<HttpRequestMessage>? prepare,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         // Re-armed whenever enough bytes have arrived: it fires only when the server makes no progress that long.
@@ -222,7 +232,7 @@ internal sealed class HttpDownloader : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new FailedTry(DescribeError(e), HttpRetryPolicy.IsTransient(e.HttpRequestError));
+                throw new FailedTry(HttpFailureText.Describe(e, target.Uri), HttpRetryPolicy.IsTransient(e.HttpRequestError));
             }
 
             using (response)
@@ -243,7 +253,8 @@ internal sealed class HttpDownloader : IDisposable
                 Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 await using var bodyDisposal = body.ConfigureAwait(false);
                 using var hasher = new MultiHasher(algorithms);
-                long received = await StreamToFileAsync(body, outputPath, hasher, stall, limits, cancellationToken).ConfigureAwait(false);
+                progress.Receiving(response.Content.Headers.ContentLength);
+                long received = await StreamToFileAsync(body, outputPath, hasher, stall, limits, progress, cancellationToken).ConfigureAwait(false);
 
                 // The handler checks Content-Length itself; this is the backstop that makes a short
                 // body an error whatever the framing, so a truncated file is never passed on as good.
@@ -323,6 +334,7 @@ internal sealed class HttpDownloader : IDisposable
         MultiHasher hasher,
         HttpStallTimer stall,
         TransferLimits limits,
+        ITransferProgress progress,
         CancellationToken cancellationToken)
     {
         long received = 0;
@@ -343,6 +355,7 @@ internal sealed class HttpDownloader : IDisposable
                         filled += read;
                         received += read;
                         stall.Received(read);
+                        progress.Received(read);
                     }
                     while (read > 0 && filled < MultiHasher.ChunkSize);
 
@@ -372,17 +385,6 @@ internal sealed class HttpDownloader : IDisposable
     }
 
     private static string Seconds(TimeSpan time) => TransferLimits.Format(time);
-
-    private static string DescribeError(HttpRequestException e)
-    {
-        var text = new StringBuilder(SecretRedactor.Redact(e.Message));
-        for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            text.Append(" (").Append(SecretRedactor.Redact(inner.Message)).Append(')');
-        }
-
-        return text.ToString();
-    }
 
     private string AdviceFor(HttpStatusCode status, Uri uri) => status switch
     {

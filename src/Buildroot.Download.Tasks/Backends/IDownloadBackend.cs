@@ -10,4 +10,10 @@ namespace Buildroot.Download.Tasks.Backends;
 internal interface IDownloadBackend
 {
     Task<BackendResult> FetchAsync(BackendRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What will fetch <paramref name="request"/>, as messages name it, when that is not the tool
+    /// the method is named after (the <c>wget</c> method fetches http in-process); null otherwise.
+    /// </summary>
+    string? RunBy(BackendRequest request) => null;
 }

@@ -26,10 +26,10 @@ internal sealed class WgetBackend : IDownloadBackend
     {
         ArgumentGuard.RefuseOptionLike(request.Uri, "wget site", "wget");
         string url = SiteUris.Url(request);
-        if (request.DlOpts.IsEmpty && IsHttp(url))
+        if (RunsInProcess(request, url))
         {
             var digests = await _http
-                .DownloadAsync(url, request.OutputPath, request.WantedDigests, request.Limits, request.Quiet, request.Log, cancellationToken)
+                .DownloadAsync(url, request.OutputPath, request.WantedDigests, request.Limits, request.Quiet, request.Log, cancellationToken, request.Progress)
                 .ConfigureAwait(false);
             return new BackendResult { Digests = digests };
         }
@@ -38,9 +38,11 @@ internal sealed class WgetBackend : IDownloadBackend
         return BackendResult.Plain;
     }
 
-    private static bool IsHttp(string url) =>
-        url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ||
-        url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    public string RunBy(BackendRequest request) => RunsInProcess(request, SiteUris.Url(request)) ? HttpDownloader.Name : "wget";
+
+    private static bool RunsInProcess(BackendRequest request, string url) =>
+        request.DlOpts.IsEmpty &&
+        (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 
     private static async Task RunWgetAsync(BackendRequest request, string url, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ internal sealed class DownloadRun
                     }
                     catch (BrdlException e)
                     {
-                        _services.Log.Error(e.Code, e.Message);
+                        _services.Log.Error(e.Code, e.Message, e.Location ?? item.package.Location);
                         if (e.Scope == FailureScope.Build)
                         {
                             await buildFailed.CancelAsync().ConfigureAwait(false);

@@ -122,13 +122,12 @@ internal sealed class DownloadWrapper
             }
         }
 
-        throw new BrdlException(
-            FailureScope.Package,
-            FinalCode(failures),
-            file.Uris.IsEmpty
-                ? $"{package.Name}: no site to download {file.FileName} from: set Site on the package, or BuildrootPrimarySite/BuildrootBackupSite."
-                : $"{package.Name}: could not download {file.FileName}; the download folder is unchanged. Tried:{Environment.NewLine}  " +
-                  string.Join(Environment.NewLine + "  ", failures.Select(f => f.Text)));
+        throw file.Uris.IsEmpty
+            ? new BrdlException(
+                FailureScope.Package,
+                MessageCodes.AllUrisFailed,
+                $"{package.Name}: no site to download {file.FileName} from: set Site on the package, or BuildrootPrimarySite/BuildrootBackupSite.")
+            : AllSitesFailed(package, file, failures);
     }
 
     /// <summary>
@@ -182,21 +181,26 @@ internal sealed class DownloadWrapper
         CancellationToken cancellationToken)
     {
         string scratch = _folder.CreateScratchFolder(package);
+        string output = Path.Combine(scratch, file.FileName);
+        IDownloadBackend backend = uri.Method.CreateBackend!();
+        BackendRequest request = CreateRequest(package, file, uri, output, scratch, subject.Expected);
+        string runBy = backend.RunBy(request) ?? uri.Method.Name;
+
+        // What the user reads while it comes: the file starting, its progress, and the file in.
+        using var progress = new TransferProgress(Log, package.Name, file.FileName, SecretRedactor.Redact(uri.Uri), runBy, _settings.Quiet);
+        ProcessRunner runner = _services.Runner.ReportingTo(progress);
 
         // The overall limit covers the whole attempt: the transfer, and the post-process's own fetches.
         using var attemptLimit = new CancellationTokenSource(_settings.Limits.Overall);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptLimit.Token);
         try
         {
-            string output = Path.Combine(scratch, file.FileName);
-            BackendResult fetched = await uri.Method.CreateBackend!().FetchAsync(
-                CreateRequest(package, file, uri, output, scratch, subject.Expected),
-                attempt.Token).ConfigureAwait(false);
+            BackendResult fetched = await backend.FetchAsync(request with { Progress = progress, Runner = runner }, attempt.Token).ConfigureAwait(false);
 
             IReadOnlyDictionary<string, string>? digests = fetched.Digests;
             if (file.IsMainSource && package.DownloadPostProcess is { } postProcess)
             {
-                await _services.PostProcesses(postProcess).RunAsync(PostProcessRequest(package, output, scratch), attempt.Token).ConfigureAwait(false);
+                await _services.PostProcesses(postProcess).RunAsync(PostProcessRequest(package, output, scratch, runner), attempt.Token).ConfigureAwait(false);
                 digests = null; // The archive was rewritten: what the backend hashed is gone.
             }
 
@@ -204,6 +208,7 @@ internal sealed class DownloadWrapper
             switch (verdict.Action)
             {
                 case HashAction.Accept or HashAction.AcceptWithWarning:
+                    progress.Completed(new FileInfo(output).Length, verdict.Summary);
                     Report(package, verdict);
                     await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
                     if (verdict.IsVerified)
@@ -213,19 +218,19 @@ internal sealed class DownloadWrapper
 
                     return new DownloadedFile(finalPath, package.Name, package.TransientDownload, verdict.IsVerified);
                 case HashAction.TryNextSite:
-                    throw new BrdlException(FailureScope.WrongContent, verdict.Code!, verdict.Text);
+                    throw new BrdlException(FailureScope.WrongContent, verdict.Code!, verdict.Text) { Location = verdict.Location };
                 default:
                     throw PackageFailure(package, verdict);
             }
         }
         catch (BrdlException e) when (e.EndsOnlyTheAttempt)
         {
-            return AttemptFailed(package, uri, e.Message, e.Code, e.Scope, failures);
+            return AttemptFailed(package, uri, runBy, e, failures);
         }
         catch (OperationCanceledException) when (attemptLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             string reason = $"gave up after {_settings.Limits.Overall.TotalSeconds:0} s, the limit of one attempt (BuildrootDownloadTimeout).";
-            return AttemptFailed(package, uri, reason, MessageCodes.AttemptTimedOut, FailureScope.Attempt, failures);
+            return AttemptFailed(package, uri, runBy, new BrdlException(FailureScope.Attempt, MessageCodes.AttemptTimedOut, reason), failures);
         }
         finally
         {
@@ -238,26 +243,59 @@ internal sealed class DownloadWrapper
     /// build is fine (and must stay fine under -warnaserror); when none does, the final error
     /// lists every URI with its reason.
     /// </summary>
-    private DownloadedFile? AttemptFailed(PackageSpec package, DownloadUri uri, string reason, string code, FailureScope scope, List<UriFailure> failures)
+    private DownloadedFile? AttemptFailed(PackageSpec package, DownloadUri uri, string runBy, BrdlException failure, List<UriFailure> failures)
     {
-        string failure = $"{SecretRedactor.Redact(uri.Uri)} ({uri.Method}): {reason}";
-        Log.Detail($"{package.Name}: {failure}");
-        failures.Add(new UriFailure(failure, code, scope));
+        string site = SecretRedactor.Redact(uri.Uri);
+        Log.Detail($"{package.Name}: {site} ({runBy}): {failure.Message}");
+        failures.Add(new UriFailure(site, $"({runBy}): {QuotedText.OneLine(failure.Reason ?? failure.Message).Trim().TrimEnd('.')}", failure));
         return null;
+    }
+
+    /// <summary>
+    /// The one error of a file no site delivered, on one line (each line of a message is an
+    /// annotation of its own in CI): every site tried and why, each piece of advice once. It
+    /// points at the hash file line when a site delivered bytes that fail it, else the package.
+    /// </summary>
+    private static BrdlException AllSitesFailed(PackageSpec package, PlannedFile file, List<UriFailure> failures)
+    {
+        // The final error is coded by the most telling cause: a site that delivered the wrong thing
+        // (bytes that fail their hashes, a refused archive, a changeset it does not have) says more
+        // than one that could not be reached, and its fix is in the package, not in the network.
+        BrdlException? wrongContent = failures.Find(f => f.Failure.Scope == FailureScope.WrongContent)?.Failure;
+
+        // Advice for a site that could not deliver ("check the site and file name") would mislead when
+        // another site delivered the wrong thing: the fix is then in the package.
+        string[] advice = wrongContent is not null
+            ? []
+            : failures.Select(f => f.Failure.Advice).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+
+        // Sites that failed alike (one mirror's two URIs, a host that does not resolve) share one reason.
+        IEnumerable<string> reasons = failures
+            .GroupBy(f => f.Why, StringComparer.Ordinal)
+            .Select(alike => $"{string.Join(", ", alike.Select(f => f.Site))} {alike.Key}");
+        string sites = failures.Count == 1 ? "its one site" : $"any of its {failures.Count} sites";
+        return new BrdlException(
+            FailureScope.Package,
+            wrongContent?.Code ?? MessageCodes.AllUrisFailed,
+            $"{package.Name}: could not download {file.FileName} from {sites} (the download folder is unchanged): " +
+            $"{string.Join("; ", reasons)}.{string.Concat(advice.Select(a => " " + a))}")
+        {
+            Location = wrongContent?.Location,
+        };
     }
 
     private void Report(PackageSpec package, HashVerdict verdict)
     {
         if (verdict.Action is HashAction.AcceptWithWarning or HashAction.DownloadAgain)
         {
-            Log.Warning(verdict.Code!, $"{package.Name}: {verdict.Text}");
+            Log.Warning(verdict.Code!, $"{package.Name}: {verdict.Text}", verdict.Location ?? package.Location);
         }
     }
 
     private static BrdlException PackageFailure(PackageSpec package, HashVerdict verdict) =>
-        new(FailureScope.Package, verdict.Code!, $"{package.Name}: {verdict.Text}");
+        new(FailureScope.Package, verdict.Code!, $"{package.Name}: {verdict.Text}") { Location = verdict.Location };
 
-    private Vendoring.PostProcessRequest PostProcessRequest(PackageSpec package, string archive, string scratch) =>
+    private Vendoring.PostProcessRequest PostProcessRequest(PackageSpec package, string archive, string scratch, ProcessRunner runner) =>
         new()
         {
             ArchivePath = archive,
@@ -268,7 +306,7 @@ internal sealed class DownloadWrapper
             GoProxy = _settings.GoProxy,
             Tools = _settings.Tools,
             Limits = _settings.Limits,
-            Runner = _services.Runner,
+            Runner = runner,
             Log = Log,
         };
 
@@ -298,15 +336,8 @@ internal sealed class DownloadWrapper
             Log = Log,
         };
 
-    /// <summary>
-    /// The final error is coded by the most telling cause: a site that delivered the wrong thing
-    /// (bytes that fail their hashes, a refused archive, a changeset it does not have) says more
-    /// than one that could not be reached, and its fix is in the package, not in the network.
-    /// </summary>
-    private static string FinalCode(List<UriFailure> failures) =>
-        failures.Find(f => f.Scope == FailureScope.WrongContent)?.Code ?? MessageCodes.AllUrisFailed;
-
-    /// <param name="Code">The code of what went wrong at that URI.</param>
-    /// <param name="Scope">Whether the site could not deliver, or delivered the wrong thing.</param>
-    private sealed record UriFailure(string Text, string Code, FailureScope Scope);
+    /// <param name="Site">The URI tried, secrets hidden.</param>
+    /// <param name="Why">What fetched from it, and why it failed, on one line: "(built-in http client): the server answered 404 Not Found".</param>
+    /// <param name="Failure">What went wrong there: its code, whether the site could not deliver or delivered the wrong thing.</param>
+    private sealed record UriFailure(string Site, string Why, BrdlException Failure);
 }

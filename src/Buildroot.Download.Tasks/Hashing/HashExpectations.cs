@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Hashing;
 
@@ -7,7 +8,11 @@ namespace Buildroot.Download.Tasks.Hashing;
 /// <param name="ExpectedHex">The expected digest, lower-case hex.</param>
 /// <param name="FileName">The file name the line is for.</param>
 /// <param name="Origin">Where it came from, for messages: <c>path/foo.hash:3</c> or <c>Hash metadata</c>.</param>
-internal sealed record HashEntry(string Algorithm, string ExpectedHex, string FileName, string Origin);
+internal sealed record HashEntry(string Algorithm, string ExpectedHex, string FileName, string Origin)
+{
+    /// <summary>The hash file line, for MSBuild to point at; null for the <c>Hash</c> metadata.</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>
 /// What check-hash would compare one file against: every entry for that file's name in the

@@ -17,6 +17,7 @@ internal static class HashFileParser
         for (int index = 0; index < lines.Count; index++)
         {
             string origin = $"{hashFile}:{index + 1}";
+            var location = new SourceLocation(hashFile, index + 1);
             string line = lines[index].Trim(Blanks);
             if (line.Length == 0 || line[0] == '#')
             {
@@ -28,17 +29,17 @@ internal static class HashFileParser
             string fileName = line; // like `read`'s last variable: the rest of the line, blanks trimmed
             if (fileName.Length == 0)
             {
-                throw Malformed(origin, $"expected '<algo> <hex> <file name>', found '{QuotedText.Cut(lines[index].Trim(Blanks))}'");
+                throw Malformed(origin, location, $"expected '<algo> <hex> <file name>', found '{QuotedText.Cut(lines[index].Trim(Blanks))}'");
             }
 
             // An algorithm we do not know is check-hash's exit 4 for the file it names, not a syntax
             // error: its digest cannot be judged, so it is kept as written.
             if (HashAlgorithms.IsKnown(algorithm) && HashAlgorithms.DescribeBadDigest(algorithm, hex) is { } problem)
             {
-                throw Malformed(origin, problem);
+                throw Malformed(origin, location, problem);
             }
 
-            yield return new HashEntry(algorithm, hex.ToLowerInvariant(), fileName, origin);
+            yield return new HashEntry(algorithm, hex.ToLowerInvariant(), fileName, origin) { Location = location };
         }
     }
 
@@ -50,6 +51,9 @@ internal static class HashFileParser
         return field;
     }
 
-    private static BrdlException Malformed(string origin, string problem) =>
-        new(FailureScope.Package, MessageCodes.MalformedHashFile, $"{origin}: malformed hash line: {problem}. Each line reads '<algo> <hex> <file name>', for example 'sha256 <64 hex digits> foo-1.0.tar.gz'.");
+    private static BrdlException Malformed(string origin, SourceLocation location, string problem) =>
+        new(FailureScope.Package, MessageCodes.MalformedHashFile, $"{origin}: malformed hash line: {problem}. Each line reads '<algo> <hex> <file name>', for example 'sha256 <64 hex digits> foo-1.0.tar.gz'.")
+        {
+            Location = location,
+        };
 }

@@ -46,10 +46,30 @@ internal sealed record HashCheckSubject(string FileName, HashExpectations Expect
 /// <summary>The policy's answer: what to do, the code and text to report, the hashes matched.</summary>
 /// <param name="Outcome">What check-hash found; null when the file was not checked at all (transient).</param>
 /// <param name="Code">The code to report the verdict with, when it is a warning or an error.</param>
+/// <param name="Text">What to report, on one line (every line of a message becomes a CI annotation of its own).</param>
 internal sealed record HashVerdict(HashAction Action, HashCheckOutcome? Outcome, string? Code, string Text, ImmutableArray<HashEntry> Verified)
 {
     /// <summary>True when the file matched its expected hashes (not merely passed for want of any).</summary>
     public bool IsVerified => !Verified.IsEmpty;
+
+    /// <summary>
+    /// The hash file (and line) at fault, for MSBuild to point at: the line whose hash did not match,
+    /// the line of an unknown algorithm, the hash file that does not list the file. Null when the
+    /// fault is the package's (no hash file at all): it is reported at the package's definition.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>The verdict in a few words, for the line that says a file is in: "sha256 verified", "not checked: no hash file".</summary>
+    public string Summary => IsVerified
+        ? $"{string.Join(" and ", Verified.Select(entry => entry.Algorithm).Distinct(StringComparer.Ordinal))} verified"
+        : Outcome switch
+        {
+            null => "not checked (transient package)",
+            HashCheckOutcome.NoHashFile when Action == HashAction.Accept => "not checked (its method makes no reproducible archives)",
+            HashCheckOutcome.NoHashFile => "not checked: no hash file",
+            HashCheckOutcome.NotListed => "not checked (on the no-check list)",
+            _ => "not verified",
+        };
 }
 
 /// <summary>
@@ -83,7 +103,7 @@ internal static class HashPolicy
     public static HashVerdict Judge(HashCheckResult result, HashCheckSubject subject, HashCheckPurpose purpose)
     {
         string report = HashCheckReport.Describe(subject.FileName, result, subject.Expected);
-        HashVerdict Verdict(HashAction action, string? code, string text) => new(action, result.Outcome, code, text, []);
+        HashVerdict Verdict(HashAction action, string? code, string text) => new(action, result.Outcome, code, text, []) { Location = FaultAt(result, subject) };
         HashVerdict Accept(string text) => Verdict(HashAction.Accept, null, text);
         switch (result.Outcome)
         {
@@ -92,7 +112,7 @@ internal static class HashPolicy
             case HashCheckOutcome.NoHashFile when subject.NoCheck:
                 return Accept($"{subject.FileName}: not checked against hashes (its download method does not make reproducible archives).");
             case HashCheckOutcome.NoHashFile when subject.ForceCheckHashes:
-                return Verdict(HashAction.Fail, MessageCodes.NoHashFile, $"{report} BuildrootForceCheckHashes is set, so a file without hash file is an error.");
+                return Verdict(HashAction.Fail, MessageCodes.NoHashFile, HashCheckReport.NoHashFile(subject.FileName, "refused, as BuildrootForceCheckHashes is set"));
             case HashCheckOutcome.NoHashFile:
                 return Verdict(HashAction.AcceptWithWarning, MessageCodes.NoHashFile, report);
             case HashCheckOutcome.NotListed when subject.NoCheck:
@@ -102,7 +122,7 @@ internal static class HashPolicy
             case HashCheckOutcome.UnknownAlgorithm:
                 return Verdict(HashAction.Fail, MessageCodes.UnknownHashAlgorithm, report);
             case HashCheckOutcome.Mismatch when purpose == HashCheckPurpose.ExistingFile:
-                return Verdict(HashAction.DownloadAgain, MessageCodes.ExistingFileWrongHash, $"{subject.FileName} in the download folder does not match its hashes; removing it and downloading it again.{Environment.NewLine}{report}");
+                return Verdict(HashAction.DownloadAgain, MessageCodes.ExistingFileWrongHash, $"{subject.FileName} in the download folder does not match its hashes; removing it and downloading it again. {report}");
             case HashCheckOutcome.Mismatch when purpose == HashCheckPurpose.Download:
                 return Verdict(HashAction.TryNextSite, MessageCodes.HashMismatch, report);
             case HashCheckOutcome.Mismatch:
@@ -111,4 +131,12 @@ internal static class HashPolicy
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Not a hash check outcome.");
         }
     }
+
+    private static SourceLocation? FaultAt(HashCheckResult result, HashCheckSubject subject) => result.Outcome switch
+    {
+        HashCheckOutcome.Mismatch => result.Mismatches.Select(m => m.Expected.Location).FirstOrDefault(l => l is not null),
+        HashCheckOutcome.UnknownAlgorithm => subject.Expected.Entries.Where(e => !HashAlgorithms.IsKnown(e.Algorithm)).Select(e => e.Location).FirstOrDefault(l => l is not null),
+        HashCheckOutcome.NotListed => subject.Expected.HashFilesRead.Select(file => (SourceLocation?)new SourceLocation(file, 0)).FirstOrDefault(),
+        _ => null,
+    };
 }

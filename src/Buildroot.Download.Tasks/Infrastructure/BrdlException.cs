@@ -20,6 +20,18 @@ internal sealed class BrdlException : Exception
 
     public string Code { get; }
 
+    /// <summary>The line of an input file at fault (a hash file line, a manifest), for MSBuild to point at.</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>
+    /// The failure in a few words, without the URL and the advice (<c>the server answered 404 Not
+    /// Found</c>), for a list that names each URL itself; null when <see cref="Exception.Message"/> is all there is.
+    /// </summary>
+    public string? Reason { get; init; }
+
+    /// <summary>What to do about it, said once in a list of several sites that failed the same way.</summary>
+    public string? Advice { get; init; }
+
     /// <summary>True when the next site may still deliver the file.</summary>
     public bool EndsOnlyTheAttempt => Scope is FailureScope.Attempt or FailureScope.WrongContent;
 }

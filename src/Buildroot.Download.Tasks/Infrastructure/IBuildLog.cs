@@ -17,9 +17,12 @@ internal interface IBuildLog
 
     void Error(string code, string text);
 
-    /// <summary>A warning about a line of an input file (a manifest, a hash file), which MSBuild points at.</summary>
-    void Warning(string code, string text, SourceLocation location) => Warning(code, text);
+    /// <summary>
+    /// A warning about a line of an input file (a manifest, a hash file, the project that declares a
+    /// package), which MSBuild points at; without a location, as <see cref="Warning(string, string)"/>.
+    /// </summary>
+    void Warning(string code, string text, SourceLocation? location) => Warning(code, text);
 
-    /// <summary>An error about a line of an input file, which MSBuild points at.</summary>
-    void Error(string code, string text, SourceLocation location) => Error(code, text);
+    /// <summary>An error about a line of an input file, which MSBuild points at; without a location, as <see cref="Error(string, string)"/>.</summary>
+    void Error(string code, string text, SourceLocation? location) => Error(code, text);
 }

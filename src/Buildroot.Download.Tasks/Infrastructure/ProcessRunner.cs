@@ -14,11 +14,21 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 internal sealed class ProcessRunner
 {
     private readonly IBuildLog _log;
+    private readonly ITransferProgress _progress;
 
     public ProcessRunner(IBuildLog log)
+        : this(log, ITransferProgress.None)
+    {
+    }
+
+    private ProcessRunner(IBuildLog log, ITransferProgress progress)
     {
         _log = log;
+        _progress = progress;
     }
+
+    /// <summary>A runner that tells <paramref name="progress"/> each tool it starts (so a long one gets a heartbeat).</summary>
+    public ProcessRunner ReportingTo(ITransferProgress progress) => new(_log, progress);
 
     public async Task<CommandResult> RunAsync(ExternalCommand command, CancellationToken cancellationToken)
     {
@@ -41,6 +51,7 @@ internal sealed class ProcessRunner
                 e);
         }
 
+        _progress.ToolStarted(Path.GetFileName(command.FileName));
         using var timeout = command.Timeout is { } limit
             ? new CancellationTokenSource(limit)
             : new CancellationTokenSource();

@@ -14,4 +14,14 @@ internal static class QuotedText
         value.Length <= MaximumLength
             ? value
             : $"{value[..MaximumLength]}… ({value.Length - MaximumLength} more characters)";
+
+    /// <summary>
+    /// <paramref name="text"/> on one line, its lines trimmed and joined by a space: a warning or an
+    /// error is one line, because the console logger repeats "file(line): error CODE:" before every
+    /// line of a message and CI turns each such line into an annotation of its own.
+    /// </summary>
+    public static string OneLine(string text) =>
+        text.Contains('\n', StringComparison.Ordinal)
+            ? string.Join(" ", text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0))
+            : text;
 }

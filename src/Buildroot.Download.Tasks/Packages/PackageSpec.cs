@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Download;
 using Buildroot.Download.Tasks.Hashing;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Packages;
 
@@ -14,6 +15,12 @@ internal sealed record PackageSpec
 {
     /// <summary>The package name as given (<c>host-foo</c> stays <c>host-foo</c>).</summary>
     public required string Name { get; init; }
+
+    /// <summary>
+    /// Where the package is declared, for MSBuild to point its errors at: the manifest's
+    /// <c>$(eval $(…-package))</c> line, or the <c>BuildrootPackage</c> item in its project.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
 
     /// <summary>
     /// <c>FOO_VERSION</c> as given, unsanitized (Buildroot's <c>FOO_DL_VERSION</c>): shown in

@@ -31,7 +31,8 @@ internal sealed class SettingsCollector(IBuildLog log)
     /// whatever the console hides, MSBuild records properties and items in full in binary logs.
     /// </summary>
     /// <param name="where">What holds it, for the message ("BuildrootPrimarySite", "Package 'zlib': its Site metadata").</param>
-    public void WarnAboutPassword(string where, string? value)
+    /// <param name="declared">The line that declares it, when it is an item's metadata.</param>
+    public void WarnAboutPassword(string where, string? value, SourceLocation? declared = null)
     {
         if (value is not null && SecretRedactor.HoldsPassword(value))
         {
@@ -40,7 +41,8 @@ internal sealed class SettingsCollector(IBuildLog log)
                 SecretRedactor.Redact(
                     $"{where} holds a password ({value.Trim()}). The console hides it, but MSBuild records every property and item, " +
                     "with its value, in binary logs (-bl) and detailed logs. Remove it from the project and the command line, and put " +
-                    "the credentials in ~/.netrc (or in a file named by the NETRC environment variable): the downloads read them from there."));
+                    "the credentials in ~/.netrc (or in a file named by the NETRC environment variable): the downloads read them from there."),
+                declared);
         }
     }
 }

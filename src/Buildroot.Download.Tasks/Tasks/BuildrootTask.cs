@@ -30,7 +30,7 @@ public abstract class BuildrootTask : Microsoft.Build.Utilities.Task, ICancelabl
         }
         catch (BrdlException e)
         {
-            log.Error(e.Code, e.Message);
+            log.Error(e.Code, e.Message, e.Location);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -24,9 +24,9 @@ public sealed class DownloadPackage : PackageTask
     private static readonly object RegistrationGate = new();
 
     /// <summary>
-    /// <c>BuildrootDownloadOnBuild</c>, given when the task runs for it: the target already skips the
+    /// <c>BuildrootDownloadOnBuild</c>: the target that runs before the build already skips the
     /// download for false/NO, so the value is only checked here, that a mistyped one is an error
-    /// rather than a download silently left on.
+    /// rather than a download silently left on (like every other setting, whichever target runs).
     /// </summary>
     public string? DownloadOnBuild { get; set; }
 
@@ -38,10 +38,10 @@ public sealed class DownloadPackage : PackageTask
     {
         // Settings first, then packages: each reports every problem it finds before the task stops.
         DownloadSettings? settings = ReadSettings(log);
-        // false (given to the task directly) means there is nothing to do; an invalid value is reported and stops the task.
-        bool wanted = new SettingsCollector(log).Read(() => SettingValidators.Boolean("BuildrootDownloadOnBuild", DownloadOnBuild, whenEmpty: true), false);
+        var onBuild = new SettingsCollector(log);
+        onBuild.Read(() => SettingValidators.Boolean("BuildrootDownloadOnBuild", DownloadOnBuild, whenEmpty: true), false);
         AssetCacheSettings? caches = ReadAssetCaches(log);
-        if (ReadPackages(log) is not { } packages || settings is null || caches is null || !wanted)
+        if (ReadPackages(log) is not { } packages || settings is null || caches is null || onBuild.Failed)
         {
             return;
         }

@@ -7,7 +7,11 @@ namespace Buildroot.Download.Tasks;
 /// <param name="Path">Its full path.</param>
 /// <param name="Subject">Its name in the hash files, its expected hashes and its place on the no-check list.</param>
 /// <param name="Label">What messages about it start with (its package, or the item), or null.</param>
-internal sealed record FileToVerify(string Path, HashCheckSubject Subject, string? Label);
+internal sealed record FileToVerify(string Path, HashCheckSubject Subject, string? Label)
+{
+    /// <summary>Where its package is declared: what a message points at when no hash file line is at fault.</summary>
+    public SourceLocation? Declared { get; init; }
+}
 
 /// <summary>
 /// Checks files in the download folder as <c>BuildrootVerify</c> does — always re-hashing,
@@ -49,7 +53,7 @@ internal static class FileVerification
         string prefix = outcome.File?.Label is { } label ? $"{label}: " : string.Empty;
         if (outcome.Failure is { } failure)
         {
-            log.Error(failure.Code, prefix + failure.Message);
+            log.Error(failure.Code, prefix + failure.Message, failure.Location ?? outcome.File?.Declared);
             return null;
         }
 
@@ -60,10 +64,10 @@ internal static class FileVerification
                 log.Detail(prefix + verdict.Text);
                 return verdict;
             case HashAction.AcceptWithWarning:
-                log.Warning(verdict.Code!, prefix + verdict.Text);
+                log.Warning(verdict.Code!, prefix + verdict.Text, verdict.Location ?? outcome.File!.Declared);
                 return verdict;
             default:
-                log.Error(verdict.Code!, prefix + verdict.Text);
+                log.Error(verdict.Code!, prefix + verdict.Text, verdict.Location ?? outcome.File!.Declared);
                 return null;
         }
     }

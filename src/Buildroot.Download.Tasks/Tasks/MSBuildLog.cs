@@ -23,17 +23,17 @@ internal sealed class MSBuildLog : IBuildLog
 
     public void Detail(string text) => Write(() => _log.LogMessage(MessageImportance.Normal, Clean(text)));
 
-    public void Warning(string code, string text) =>
-        Write(() => _log.LogWarning(null, code, null, null, 0, 0, 0, 0, Clean(text)));
+    public void Warning(string code, string text) => Warning(code, text, null);
 
-    public void Error(string code, string text) =>
-        Write(() => _log.LogError(null, code, null, null, 0, 0, 0, 0, Clean(text)));
+    public void Error(string code, string text) => Error(code, text, null);
 
-    public void Warning(string code, string text, SourceLocation location) =>
-        Write(() => _log.LogWarning(null, code, null, location.File, location.Line, 0, 0, 0, Clean(text)));
+    // Without a location MSBuild names the task's own .targets file in the package cache: no place
+    // to fix anything, so every message about an input names that input when it is known.
+    public void Warning(string code, string text, SourceLocation? location) =>
+        Write(() => _log.LogWarning(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, QuotedText.OneLine(Clean(text))));
 
-    public void Error(string code, string text, SourceLocation location) =>
-        Write(() => _log.LogError(null, code, null, location.File, location.Line, 0, 0, 0, Clean(text)));
+    public void Error(string code, string text, SourceLocation? location) =>
+        Write(() => _log.LogError(null, code, null, location?.File, location?.Line ?? 0, 0, 0, 0, QuotedText.OneLine(Clean(text))));
 
     // MSBuild reads "{0}" in a message as a format item only when arguments are passed; none are.
     private static string Clean(string text) => SecretRedactor.Redact(text);

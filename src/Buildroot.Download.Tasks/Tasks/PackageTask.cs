@@ -171,17 +171,19 @@ public abstract class PackageTask : BuildrootTask
         var names = new HashSet<string>(StringComparer.Ordinal);
         bool failed = false;
         var credentials = new SettingsCollector(log);
+        var declarations = new PackageDeclarations();
         foreach (ITaskItem item in Packages)
         {
+            SourceLocation? declared = declarations.Of(item);
             Dictionary<string, string> metadata = MetadataOf(item);
             foreach ((string name, string value) in metadata)
             {
-                credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value);
+                credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
             }
 
             try
             {
-                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, metadata, ProjectDirectoryOf(item));
+                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, metadata, ProjectDirectoryOf(item)) with { Location = declared };
                 if (!names.Add(spec.Name))
                 {
                     throw new BrdlException(FailureScope.Package, MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
@@ -191,7 +193,7 @@ public abstract class PackageTask : BuildrootTask
             }
             catch (BrdlException e)
             {
-                log.Error(e.Code, e.Message);
+                log.Error(e.Code, e.Message, e.Location ?? declared);
                 failed = true;
             }
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages.Manifests;
 using Microsoft.Build.Framework;
@@ -62,6 +63,7 @@ public sealed class ReadBuildrootManifests : BuildrootTask
         }
 
         literal.SetMetadataValueLiteral("DefiningManifest", package.DefiningManifest);
+        literal.SetMetadataValueLiteral("DefiningManifestLine", package.DefiningLine.ToString(CultureInfo.InvariantCulture));
         literal.SetMetadataValueLiteral("Dependencies", string.Join(';', package.Dependencies));
         return item;
     }

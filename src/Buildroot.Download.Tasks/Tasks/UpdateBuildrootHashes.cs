@@ -42,7 +42,7 @@ public sealed class UpdateBuildrootHashes : PackageTask
                 }
                 catch (BrdlException e)
                 {
-                    log.Error(e.Code, e.Message);
+                    log.Error(e.Code, e.Message, e.Location ?? package.Location);
                 }
             }
         }

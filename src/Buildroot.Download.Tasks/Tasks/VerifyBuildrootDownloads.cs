@@ -34,14 +34,14 @@ public sealed class VerifyBuildrootDownloads : PackageTask
             }
             catch (BrdlException e)
             {
-                log.Error(e.Code, $"{package.Name}: {e.Message}");
+                log.Error(e.Code, $"{package.Name}: {e.Message}", e.Location ?? package.Location);
                 continue;
             }
 
             files.AddRange(DownloadPlanner.Plan(package, settings).Select(file => new FileToVerify(
                 folder.FinalPath(package, file.FileName),
                 PackageHashChecks.Subject(package, file, hashFiles, settings),
-                package.Name)));
+                package.Name) { Declared = package.Location }));
         }
 
         await FileVerification.VerifyAsync(files, file => file, log, cancellationToken).ConfigureAwait(false);

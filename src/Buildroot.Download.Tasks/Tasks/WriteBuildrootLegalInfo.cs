@@ -48,7 +48,7 @@ public sealed class WriteBuildrootLegalInfo : PackageTask
                 }
                 catch (BrdlException e)
                 {
-                    log.Error(e.Code, e.Message);
+                    log.Error(e.Code, e.Message, e.Location ?? package.Location);
                     failed = true;
                 }
             }

@@ -96,6 +96,53 @@ internal sealed partial class ChildProcess : IDisposable
     }
 
     /// <summary>
+    /// Starts <paramref name="startInfo"/>'s program on a pseudo-terminal of <paramref name="columns"/>
+    /// by <paramref name="rows"/>, as in a developer's terminal (<c>TERM=xterm-256color</c>, no <c>CI</c>
+    /// variable): what it writes, escape
+    /// sequences and all, arrives as its output. A small python3 helper opens the terminal (python's
+    /// <c>pty</c>), sizes it, runs the program on it and copies the terminal's output to its own.
+    /// </summary>
+    public static ProcessStartInfo OnTerminal(ProcessStartInfo startInfo, int columns = 160, int rows = 50)
+    {
+        const string Helper = """
+            import fcntl, os, pty, struct, sys, termios
+            columns, rows = int(sys.argv[1]), int(sys.argv[2])
+            pid, master = pty.fork()
+            if pid == 0:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', rows, columns, 0, 0))
+                os.execvp(sys.argv[3], sys.argv[3:])
+            while True:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                os.write(1, data)
+            _, status = os.waitpid(pid, 0)
+            sys.exit(os.waitstatus_to_exitcode(status))
+            """;
+        var wrapped = new ProcessStartInfo("python3") { WorkingDirectory = startInfo.WorkingDirectory };
+        foreach (string argument in (string[])["-c", Helper, columns.ToString(System.Globalization.CultureInfo.InvariantCulture), rows.ToString(System.Globalization.CultureInfo.InvariantCulture), startInfo.FileName, .. startInfo.ArgumentList])
+        {
+            wrapped.ArgumentList.Add(argument);
+        }
+
+        wrapped.Environment.Clear();
+        foreach ((string name, string? value) in startInfo.Environment)
+        {
+            wrapped.Environment[name] = value;
+        }
+
+        wrapped.Environment["TERM"] = "xterm-256color";
+        wrapped.Environment.Remove("CI");
+
+        // Set by the MSBuild that runs `dotnet test` for the processes it starts: "0" keeps a child build off the terminal logger.
+        wrapped.Environment.Remove("_MSBUILDTLENABLED");
+        return wrapped;
+    }
+
+    /// <summary>
     /// Waits for the exit, killing the whole tree past <paramref name="limit"/> (and then throwing
     /// with the transcript, so a hung build says where it hung).
     /// </summary>

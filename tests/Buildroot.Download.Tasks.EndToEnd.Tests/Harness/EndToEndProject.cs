@@ -175,6 +175,10 @@ internal sealed class EndToEndProject : IDisposable
         exitCode.ShouldBe(0, $"dotnet {string.Join(' ', arguments)} failed:{Environment.NewLine}{child.Output}");
     }
 
+    /// <summary>The BRDL warnings and errors <paramref name="result"/>'s binary log holds, with the file and line of each.</summary>
+    public Task<IReadOnlyList<LoggedDiagnostic>> LoggedDiagnosticsAsync(BuildResult result) =>
+        BinaryLog.DiagnosticsAsync(result, startInfo => _package.PrepareEnvironment(startInfo, forTestProject: false));
+
     /// <summary><c>dotnet build &lt;file&gt;</c> of another project or solution of this test (a path under the project folder).</summary>
     public async Task<BuildResult> BuildFileAsync(string file, params string[] arguments)
     {
@@ -194,14 +198,24 @@ internal sealed class EndToEndProject : IDisposable
     public RunningBuild StartBuild(string[] arguments, Action<string>? onLine = null, bool interruptible = false) =>
         StartBuild(arguments, onLine, ProjectFile, interruptible);
 
-    private RunningBuild StartBuild(string[] arguments, Action<string>? onLine, string file, bool interruptible = false)
+    /// <summary>
+    /// Starts <c>dotnet build</c> on a pseudo-terminal, as a developer types it there: MSBuild's
+    /// terminal logger draws the build (its output is the terminal's, escape sequences included).
+    /// <c>-tl:on</c> asks for it: on a developer's terminal it is the default, but MSBuild 18.9's
+    /// detection takes a pseudo-terminal opened by a helper (python's <c>pty</c>, <c>script</c>)
+    /// for output redirected to a file.
+    /// </summary>
+    public RunningBuild StartBuildOnTerminal(string[] arguments, Action<string>? onLine = null) =>
+        StartBuild(arguments, onLine, ProjectFile, interruptible: false, onTerminal: true);
+
+    private RunningBuild StartBuild(string[] arguments, Action<string>? onLine, string file, bool interruptible = false, bool onTerminal = false)
     {
         int number = Interlocked.Increment(ref _builds);
         string binlog = Path.Combine(LogsFolder, $"build-{number}.binlog");
         string[] allArguments =
         [
             "build", file,
-            "-nodeReuse:false", "-tl:off", $"-bl:{binlog}",
+            "-nodeReuse:false", onTerminal ? "-tl:on" : "-tl:off", $"-bl:{binlog}",
             $"-p:BuildrootDlDir={DownloadFolder}",
             "-p:BuildrootBackupSite=",
             .. arguments,
@@ -217,6 +231,12 @@ internal sealed class EndToEndProject : IDisposable
         foreach ((string name, string value) in BuildEnvironment)
         {
             startInfo.Environment[name] = value;
+        }
+
+        if (onTerminal)
+        {
+            startInfo.Environment.Remove("MSBUILDTERMINALLOGGER");
+            startInfo = ChildProcess.OnTerminal(startInfo);
         }
 
         var child = ChildProcess.Start(interruptible ? ChildProcess.WithDefaultInterrupt(startInfo) : startInfo, onLine);

@@ -22,7 +22,7 @@ public sealed class HashExpectationsTests : IDisposable
 
         expected.HashFileFound.ShouldBeTrue();
         HashEntry entry = expected.Entries.ShouldHaveSingleItem();
-        entry.ShouldBe(new HashEntry("sha256", new string('0', 64), "file", $"{hashFile}:2"));
+        entry.ShouldBe(new HashEntry("sha256", new string('0', 64), "file", $"{hashFile}:2") { Location = new SourceLocation(hashFile, 2) });
     }
 
     [Fact]
@@ -43,8 +43,8 @@ public sealed class HashExpectationsTests : IDisposable
 
         expected.Entries.ShouldBe(
         [
-            new HashEntry("sha256", Sha256OfAbc, "foo-1.0.tar.gz", $"{hashFile}:5"),
-            new HashEntry("md5", Md5OfAbc, "foo-1.0.tar.gz", $"{hashFile}:6"),
+            new HashEntry("sha256", Sha256OfAbc, "foo-1.0.tar.gz", $"{hashFile}:5") { Location = new SourceLocation(hashFile, 5) },
+            new HashEntry("md5", Md5OfAbc, "foo-1.0.tar.gz", $"{hashFile}:6") { Location = new SourceLocation(hashFile, 6) },
         ]);
     }
 

@@ -54,7 +54,7 @@ public sealed class VerifyHashTests : IDisposable
         task.Execute().ShouldBeFalse();
         _engine.ErrorCodes.ShouldBe([MessageCodes.HashMismatch, MessageCodes.FileNotInHashFiles, MessageCodes.UnknownHashAlgorithm]);
         _engine.Errors[0].Message!.ShouldContain($"wrong.tar.gz has wrong sha256 hash (from {hashFile}:3)");
-        _engine.Errors[0].Message!.ShouldContain($"got     : {ReferenceDigests.Of("sha256", wrong)}");
+        _engine.Errors[0].Message!.ShouldContain($"got {ReferenceDigests.Of("sha256", wrong)}");
         _engine.Errors[0].Message!.ShouldContain("man-in-the-middle");
         _engine.Errors[1].Message!.ShouldContain($"No hash found for unlisted.tar.gz in {hashFile}");
         _engine.Errors[2].Message!.ShouldContain("Unknown hash 'whirlpool'");
@@ -111,6 +111,11 @@ public sealed class VerifyHashTests : IDisposable
         task.Execute().ShouldBeFalse();
         _engine.ErrorCodes.ShouldBe([MessageCodes.NoHashFile]);
         task.VerifiedFiles.ShouldBeEmpty();
+
+        // One wording for BRDL0201: the error does not first say the file passes unchecked.
+        string text = _engine.Errors[0].Message!;
+        text.ShouldStartWith("No hash file for foo.tar.gz: refused, as BuildrootForceCheckHashes is set. Write a hash file with a line 'sha256 <hex> foo.tar.gz'");
+        text.ShouldNotContain("not checked");
     }
 
     [Theory]

@@ -4,7 +4,8 @@ using Buildroot.Download.Tasks.Infrastructure;
 namespace Buildroot.Download.Tasks.Packages.Manifests;
 
 /// <summary>A package found in the manifests: its name, its <c>BuildrootPackage</c> metadata and what it needs.</summary>
-internal sealed record ManifestPackage(string Name, ImmutableDictionary<string, string> Metadata, string DefiningManifest, ImmutableArray<string> Dependencies);
+/// <param name="DefiningLine">The line of <paramref name="DefiningManifest"/> that declares it (<c>$(eval $(generic-package))</c>).</param>
+internal sealed record ManifestPackage(string Name, ImmutableDictionary<string, string> Metadata, string DefiningManifest, int DefiningLine, ImmutableArray<string> Dependencies);
 
 /// <summary>A package declared by a manifest but left out of the build, with the one warning that said why.</summary>
 internal sealed record LeftOutPackage(string Name, string Code, string Reason, SourceLocation Location, ImmutableArray<string> Dependencies);

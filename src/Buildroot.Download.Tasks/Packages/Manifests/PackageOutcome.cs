@@ -54,7 +54,7 @@ internal sealed record PackageOutcome(
             return new(null, new LeftOutPackage(declaration.Name, warning.Code, reason, where, reading.Dependencies), null, warning, null);
         }
 
-        return new(new ManifestPackage(declaration.Name, metadata, declaration.File, reading.Dependencies), null, null, DoubtWarning(declaration, reading, fileNotices), null);
+        return new(new ManifestPackage(declaration.Name, metadata, declaration.File, declaration.Line, reading.Dependencies), null, null, DoubtWarning(declaration, reading, fileNotices), null);
     }
 
     /// <summary>Legal values that cannot be known, a condition around the declaration, a line not followed: said once, the package kept.</summary>

@@ -151,6 +151,34 @@ public sealed class HttpDownloadTests : IDisposable
         error.Message.ShouldContain($"127.0.0.1:{closedPort}");
     }
 
+    [Fact]
+    public async Task A_refused_connection_is_said_once_naming_the_endpoint()
+    {
+        int closedPort = ClosedPort();
+        BackendRequest request = Request(_folder, $"http://127.0.0.1:{closedPort}/zlib", File, _log);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => _backend.FetchAsync(request, CancellationToken.None));
+
+        // .NET's own words: "Connection refused (127.0.0.1:port) (Connection refused)".
+        error.Reason.ShouldNotBeNull().ShouldStartWith($"could not connect to 127.0.0.1:{closedPort} (Connection refused)");
+        error.Message.ShouldNotContain($"(127.0.0.1:{closedPort}) (", Case.Sensitive, "the endpoint and the system's reason are said once each");
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_resolve_is_said_as_a_person_would_and_not_tried_again()
+    {
+        // .invalid never resolves (RFC 2606): with or without a resolver, the name is not found.
+        BackendRequest request = Request(_folder, "https://nowhere.invalid/zlib", File, _log);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => _backend.FetchAsync(request, CancellationToken.None));
+
+        // .NET's own words: "Name or service not known (nowhere.invalid:443) (Name or service not known)".
+        error.Code.ShouldBe(MessageCodes.HttpFailed);
+        error.Reason.ShouldNotBeNull().ShouldStartWith("the host nowhere.invalid could not be found (");
+        error.Message.ShouldNotContain("(nowhere.invalid:443)", Case.Sensitive, "the host is said once, in words");
+        error.Message.ShouldNotContain(" tries", Case.Sensitive, "a name that does not resolve is not tried again");
+    }
+
     [RequiresToolsFact("sha256sum")]
     public async Task Wrong_bytes_are_passed_on_with_the_digests_of_what_was_received()
     {
