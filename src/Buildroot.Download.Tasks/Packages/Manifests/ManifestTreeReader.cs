@@ -232,13 +232,19 @@ internal sealed class ManifestTreeReader
     /// </summary>
     private static IEnumerable<ManifestPackage> DropHostTwins(List<ManifestPackage> packages, ImmutableDictionary<string, string>.Builder twins)
     {
+        // By name, so that each host package finds its target twin at once (a whole tree has about a thousand).
+        var byName = new Dictionary<string, ManifestPackage>(StringComparer.Ordinal);
         foreach (ManifestPackage package in packages)
         {
-            bool twin = package.Name.StartsWith("host-", StringComparison.Ordinal)
-                && packages.Any(other => other.Name == package.Name[5..] && SameDownload(other, package));
-            if (twin)
+            byName.TryAdd(package.Name, package);
+        }
+
+        foreach (ManifestPackage package in packages)
+        {
+            string? target = package.Name.StartsWith("host-", StringComparison.Ordinal) ? package.Name[5..] : null;
+            if (target is not null && byName.TryGetValue(target, out ManifestPackage? other) && SameDownload(other, package))
             {
-                twins[package.Name] = package.Name[5..];
+                twins[package.Name] = target;
             }
             else
             {
