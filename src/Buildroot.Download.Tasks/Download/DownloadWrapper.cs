@@ -329,7 +329,7 @@ internal sealed class DownloadWrapper
             // DlOpts are options for the package's own tool (git, scp, …); a mirror is fetched
             // as a plain file by another backend, which would not understand them.
             DlOpts = uri.IsMirror ? [] : package.DlOpts,
-            WantedDigests = [.. expected.Entries.Select(e => e.Algorithm).Where(HashAlgorithms.IsKnown).Distinct()],
+            WantedDigests = [.. expected.KnownAlgorithms],
             Limits = _settings.Limits,
             Tools = _settings.Tools,
             Runner = _services.Runner,
