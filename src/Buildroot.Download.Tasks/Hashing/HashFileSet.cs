@@ -58,20 +58,21 @@ internal sealed class HashFileSet
     /// </summary>
     public IEnumerable<HashEntry> EntriesNamed(string name) => _entries.Where(entry => entry.FileName == name);
 
+    // Read first and explain after: a build with nothing to download reads every hash file, and
+    // a status call before each read would only answer what the read's exception already says.
     private static string[] ReadLines(string hashFile)
     {
-        if (!File.Exists(hashFile))
-        {
-            throw Unreadable(hashFile, Directory.Exists(hashFile) ? "it is a folder" : "it does not exist", null);
-        }
-
         try
         {
             return SmallTextFile.ReadLines(hashFile);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Unreadable(hashFile, "it does not exist", null);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Unreadable(hashFile, e.Message, e);
+            throw Unreadable(hashFile, Directory.Exists(hashFile) ? "it is a folder" : e.Message, e);
         }
     }
 
