@@ -148,6 +148,16 @@ public abstract class PackageTask : BuildrootTask
     }
 
     /// <summary>
+    /// The settings and the packages, for a task that needs nothing else: settings first, then
+    /// packages, each reporting every problem it finds; null when either is invalid.
+    /// </summary>
+    internal (DownloadSettings Settings, ImmutableArray<PackageSpec> Packages)? ReadSettingsAndPackages(IBuildLog log)
+    {
+        DownloadSettings? settings = ReadSettings(log);
+        return ReadPackages(log) is { } packages && settings is not null ? (settings, packages) : null;
+    }
+
+    /// <summary>
     /// The asset caches, validated (<see cref="AssetCacheDeclaration.Read"/>): null when any item
     /// or <c>BuildrootAssetCacheOnly</c> is invalid, each problem reported as an error.
     /// </summary>

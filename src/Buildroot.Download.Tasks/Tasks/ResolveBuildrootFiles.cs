@@ -20,9 +20,7 @@ public sealed class ResolveBuildrootFiles : PackageTask
 
     internal override Task ExecuteAsync(IBuildLog log, CancellationToken cancellationToken)
     {
-        // Settings first, then packages: each reports every problem it finds before the task stops.
-        DownloadSettings? settings = ReadSettings(log);
-        if (ReadPackages(log) is not { } packages || settings is null)
+        if (ReadSettingsAndPackages(log) is not ({ } settings, var packages))
         {
             return Task.CompletedTask;
         }

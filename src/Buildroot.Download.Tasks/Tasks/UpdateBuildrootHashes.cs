@@ -5,6 +5,7 @@ using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.Packages;
 using Buildroot.Download.Tasks.Release;
 using Buildroot.Download.Tasks.Vendoring;
+using Microsoft.Build.Framework;
 using Task = System.Threading.Tasks.Task;
 
 namespace Buildroot.Download.Tasks;
@@ -31,6 +32,7 @@ public sealed class UpdateBuildrootHashes : PackageTask
         var services = new DownloadServices(PostProcessCatalog.Get, new ProcessRunner(log), log, new TransientDownloads(), cacheRun);
         using var scratch = ScratchSpace.Open(settings.ScratchDirectory, log);
         var updater = new HashFileUpdater(settings, services, scratch);
+        Dictionary<string, string> manifestHashFiles = ManifestHashFiles();
         int added = 0;
         try
         {
@@ -38,7 +40,7 @@ public sealed class UpdateBuildrootHashes : PackageTask
             {
                 try
                 {
-                    added += (await updater.UpdateAsync(package, ManifestHashFileOf(package), cancellationToken).ConfigureAwait(false)).Length;
+                    added += (await updater.UpdateAsync(package, manifestHashFiles.GetValueOrDefault(package.Name), cancellationToken).ConfigureAwait(false)).Length;
                 }
                 catch (BrdlException e)
                 {
@@ -57,9 +59,21 @@ public sealed class UpdateBuildrootHashes : PackageTask
         log.Message(added == 0 ? "BuildrootUpdateHashes: every downloaded file is already in its hash files." : $"BuildrootUpdateHashes: {added} hash line{(added == 1 ? string.Empty : "s")} added.");
     }
 
-    /// <summary><c>&lt;manifest folder&gt;/&lt;name&gt;.hash</c> for a package read from a manifest (its <c>DefiningManifest</c>); else null.</summary>
-    private string? ManifestHashFileOf(PackageSpec package) =>
-        Packages.FirstOrDefault(item => item.ItemSpec == package.Name)?.GetMetadata("DefiningManifest") is { Length: > 0 } manifest
-            ? Path.Combine(Path.GetDirectoryName(manifest)!, $"{package.RawName}.hash")
-            : null;
+    /// <summary>
+    /// <c>&lt;manifest folder&gt;/&lt;name&gt;.hash</c> by package name, for each package read from a
+    /// manifest (its <c>DefiningManifest</c>): read once, not by a scan of every item per package.
+    /// </summary>
+    private Dictionary<string, string> ManifestHashFiles()
+    {
+        var hashFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ITaskItem item in Packages)
+        {
+            if (item.GetMetadata("DefiningManifest") is { Length: > 0 } manifest)
+            {
+                hashFiles.TryAdd(item.ItemSpec, Path.Combine(Path.GetDirectoryName(manifest)!, $"{PackageSpec.RawNameOf(item.ItemSpec)}.hash"));
+            }
+        }
+
+        return hashFiles;
+    }
 }
