@@ -44,8 +44,9 @@ internal sealed class HashFileUpdater
             return ImmutableArray<string>.Empty;
         }
 
+        HashFileSet? hashFiles = null;
         PackageFile[] unlisted = PackageFiles.Of(package, _folder)
-            .Where(file => PackageHashChecks.IsChecked(package, file.IsMainSource) && !IsListed(package, file))
+            .Where(file => PackageHashChecks.IsChecked(package, file.IsMainSource) && !IsListed(package, hashFiles ??= HashFileSet.Read(package.HashFiles), file))
             .ToArray();
         if (unlisted.Length == 0)
         {
@@ -79,8 +80,8 @@ internal sealed class HashFileUpdater
         return lines.MoveToImmutable();
     }
 
-    private static bool IsListed(PackageSpec package, PackageFile file) =>
-        !HashExpectations.Load(file.FileName, package.HashFiles, file.IsMainSource ? package.InlineHashes : []).Entries.IsEmpty;
+    private static bool IsListed(PackageSpec package, HashFileSet hashFiles, PackageFile file) =>
+        !hashFiles.ExpectationsFor(file.FileName, file.IsMainSource ? package.InlineHashes : []).Entries.IsEmpty;
 
     /// <summary>
     /// Adds the lines under a <c># Locally calculated</c> comment (Buildroot's words for hashes it

@@ -88,9 +88,10 @@ internal sealed class LegalInfoWriter
                 $"{package.Name}: the license file{(missing.Length == 1 ? string.Empty : "s")} {string.Join(", ", missing)} {(missing.Length == 1 ? "is" : "are")} not in {archive} (below its top folder): fix LicenseFiles (FOO_LICENSE_FILES).");
         }
 
+        HashFileSet hashFiles = HashFileSet.Read(package.HashFiles);
         foreach (string file in wanted)
         {
-            await CheckLicenseFileAsync(package, file, found[file], archive, cancellationToken).ConfigureAwait(false);
+            await CheckLicenseFileAsync(package, hashFiles, file, found[file], archive, cancellationToken).ConfigureAwait(false);
             string target = Path.Combine(folder, file);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             await File.WriteAllBytesAsync(target, found[file], cancellationToken).ConfigureAwait(false);
@@ -101,10 +102,10 @@ internal sealed class LegalInfoWriter
     /// As Buildroot's <c>legal-license-file</c>: a license file its hash files list must match;
     /// one they do not list (check-hash's exit 3) is saved as it is.
     /// </summary>
-    private static async Task CheckLicenseFileAsync(PackageSpec package, string file, byte[] content, string archive, CancellationToken cancellationToken)
+    private static async Task CheckLicenseFileAsync(PackageSpec package, HashFileSet hashFiles, string file, byte[] content, string archive, CancellationToken cancellationToken)
     {
         // check-hash compares the whole name (archival/libarchive/bz/LICENSE), not its last part.
-        HashEntry[] entries = HashFileSet.Read(package.HashFiles)
+        HashEntry[] entries = hashFiles
             .EntriesNamed(file)
             .Where(entry => HashAlgorithms.IsKnown(entry.Algorithm))
             .ToArray();
