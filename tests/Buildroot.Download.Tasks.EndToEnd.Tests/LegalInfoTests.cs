@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
 using Buildroot.Download.Tasks.TestUtilities;
@@ -104,7 +103,7 @@ public sealed class LegalInfoTests(PackedPackage package, ITestOutputHelper outp
                 .Select(file => Path.GetRelativePath(legal, file))
                 .Where(file => file != "legal-info.sha256")
                 .Order(StringComparer.Ordinal));
-        Run(legal, "sha256sum", "--check", "--quiet", "legal-info.sha256");
+        ReferenceTool.Run("sha256sum", ["--check", "--quiet", "legal-info.sha256"], legal);
     }
 
     [RequiresToolsFact("tar", "gzip")]
@@ -140,20 +139,6 @@ public sealed class LegalInfoTests(PackedPackage package, ITestOutputHelper outp
 
     private static string[] Csv(string path) => File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private static void Run(string folder, string tool, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(tool) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(startInfo)!;
-        string text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0, $"{tool} {string.Join(' ', arguments)}: {text}");
-    }
-
     /// <summary>Source archives as upstream makes them: <c>&lt;top&gt;/…</c>, packed by the system's tar and gzip.</summary>
     private sealed class SourceArchives(string folder)
     {
@@ -167,7 +152,7 @@ public sealed class LegalInfoTests(PackedPackage package, ITestOutputHelper outp
             }
 
             string archive = Path.Combine(folder, $"{top}.tar.gz");
-            Run(folder, "tar", "-czf", archive, top);
+            ReferenceTool.Run("tar", ["-czf", archive, top], folder);
             return File.ReadAllBytes(archive);
         }
     }

@@ -46,6 +46,15 @@ public sealed class MultiTargetingTests(PackedPackage package, ITestOutputHelper
         showInfo.ShouldSucceed().ShouldNotPrint("MSB4057");
         ShowInfo.Read(Path.Combine(project.IntermediateFolder, ShowInfo.FileName)).Package("zlib").Version.ShouldBe("1.3.1");
         server.RequestCount("/zlib-1.3.1.tar.gz").ShouldBe(1);
+
+        // BuildrootVerify really checks the file here, rather than succeeding without looking.
+        byte[] altered = tarball.ToArray();
+        altered[altered.Length / 2] ^= 0x01;
+        File.WriteAllBytes(project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz"), altered);
+        BuildResult verifyAltered = await project.RunTargetAsync("BuildrootVerify");
+        verifyAltered.ShouldFailWith("BRDL0202").ShouldNotPrint("MSB4057");
+        verifyAltered.LinesWith("BRDL0202").ShouldContain(line => line.Contains("zlib-1.3.1.tar.gz", StringComparison.Ordinal), verifyAltered.ToString());
+        server.RequestCount("/zlib-1.3.1.tar.gz").ShouldBe(1);
     }
 
     [Fact]

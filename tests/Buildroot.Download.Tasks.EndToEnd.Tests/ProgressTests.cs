@@ -67,25 +67,18 @@ public sealed partial class ProgressTests(PackedPackage package, ITestOutputHelp
     {
         // git waits on a server that accepts and never answers, until the 12 s stall limit stops it;
         // the backup mirror then serves the archive.
-        using var gitServer = new SilentTcpServer();
-        using var mirror = new LoopbackHttpServer();
-        byte[] archive = Payloads.Bytes("foo-1.0-git4");
-        mirror.Serve("/backup/foo/foo-1.0-git4.tar.gz", archive);
+        using var dead = new DeadGitSite();
         using var project = new EndToEndProject(package, output, "heartbeat");
-        project.WriteFile("foo.hash", Payloads.HashLine("foo-1.0-git4.tar.gz", archive));
-        string site = $"{gitServer.Uri("git")}/foo.git";
-        project.WriteProject($"""<BuildrootPackage Include="foo" Version="1.0" Site="{site}" SiteMethod="git" HashFiles="foo.hash" />""");
-        var seen = new SeenBeforeLanding(project.DownloadedPath("foo", "foo-1.0-git4.tar.gz"), line => line.Trim());
+        dead.WriteProject(project);
+        var seen = new SeenBeforeLanding(project.DownloadedPath("foo", DeadGitSite.ArchiveName), line => line.Trim());
 
-        using RunningBuild build = project.StartBuild(
-            [$"-p:BuildrootBackupSite={mirror.BaseUri}/backup", "-p:BuildrootDownloadStallTimeout=12"],
-            seen.Take);
+        using RunningBuild build = project.StartBuild([dead.BackupSiteArgument, "-p:BuildrootDownloadStallTimeout=12"], seen.Take);
         BuildResult result = await build.WaitAsync(TimeSpan.FromMinutes(4));
 
         result.ShouldSucceed();
-        seen.Lines.ShouldContain($"foo: downloading foo-1.0-git4.tar.gz from {site} (git)", result.ToString());
+        seen.Lines.ShouldContain($"foo: downloading foo-1.0-git4.tar.gz from {dead.Site} (git)", result.ToString());
         seen.Lines.ShouldContain(line => line.StartsWith("foo: foo-1.0-git4.tar.gz: git still running after ", StringComparison.Ordinal), result.ToString());
-        result.Output.ShouldContain($"from {mirror.BaseUri}/backup/foo (built-in http client), sha256 verified");
+        result.Output.ShouldContain($"from {dead.Mirror.BaseUri}/backup/foo (built-in http client), sha256 verified");
     }
 
     /// <summary>A project whose package <c>slow</c> is served by <paramref name="server"/> at its trickle (40 KiB/s).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Buildroot.Download.Tasks.EndToEnd.Tests.Harness;
@@ -156,25 +155,17 @@ internal static class TinyGitRepository
         return bareRepository;
     }
 
-    private static void Git(string folder, params string[] arguments)
+    /// <summary>A commit identity of the test's own, and none of the user's or system's git configuration.</summary>
+    private static readonly Dictionary<string, string?> GitIdentity = new()
     {
-        var startInfo = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        ["GIT_AUTHOR_NAME"] = "t",
+        ["GIT_AUTHOR_EMAIL"] = "t@example.org",
+        ["GIT_COMMITTER_NAME"] = "t",
+        ["GIT_COMMITTER_EMAIL"] = "t@example.org",
+        ["GIT_CONFIG_NOSYSTEM"] = "1",
+        ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+    };
 
-        foreach ((string name, string value) in new[] { ("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.org"), ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.org"), ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null") })
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using Process git = Process.Start(startInfo)!;
-        string errors = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        if (git.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {errors}");
-        }
-    }
+    private static void Git(string folder, params string[] arguments) =>
+        ReferenceTool.Run("git", arguments, folder, GitIdentity);
 }

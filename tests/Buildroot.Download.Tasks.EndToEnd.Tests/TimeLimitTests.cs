@@ -40,20 +40,15 @@ public sealed class TimeLimitTests(PackedPackage package, ITestOutputHelper outp
     [RequiresToolsFact("git")]
     public async Task A_dead_git_server_is_given_up_at_the_stall_limit_and_the_backup_mirror_serves_the_archive()
     {
-        using var gitServer = new SilentTcpServer();
-        using var mirror = new LoopbackHttpServer();
-        byte[] archive = Payloads.Bytes("foo-1.0-git4");
-        mirror.Serve("/backup/foo/foo-1.0-git4.tar.gz", archive);
+        using var dead = new DeadGitSite();
         using var project = new EndToEndProject(package, output, "dead-git");
-        project.WriteFile("foo.hash", Payloads.HashLine("foo-1.0-git4.tar.gz", archive));
-        project.WriteProject($"""<BuildrootPackage Include="foo" Version="1.0" Site="{gitServer.Uri("git")}/foo.git" SiteMethod="git" HashFiles="foo.hash" />""");
+        dead.WriteProject(project);
 
-        BuildResult result = await project.BuildAsync(
-            $"-p:BuildrootBackupSite={mirror.BaseUri}/backup", "-p:BuildrootDownloadStallTimeout=2", "-v:detailed");
+        BuildResult result = await project.BuildAsync(dead.BackupSiteArgument, "-p:BuildrootDownloadStallTimeout=2", "-v:detailed");
 
         result.ShouldSucceed();
-        File.ReadAllBytes(project.DownloadedPath("foo", "foo-1.0-git4.tar.gz")).ShouldBe(archive);
-        gitServer.AcceptedConnections.ShouldBe(1, "a stalled server is not tried again with a fresh clone");
+        File.ReadAllBytes(project.DownloadedPath("foo", DeadGitSite.ArchiveName)).ShouldBe(dead.Archive);
+        dead.GitServer.AcceptedConnections.ShouldBe(1, "a stalled server is not tried again with a fresh clone");
         result.ShouldPrint("made no progress for 2 s");
     }
 
