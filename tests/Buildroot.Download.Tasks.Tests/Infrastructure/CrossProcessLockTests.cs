@@ -207,6 +207,27 @@ public sealed class CrossProcessLockTests
         new FileInfo(lockFile).Length.ShouldBe(0);
     }
 
+    [RequiresToolsFact("flock", "chattr")]
+    public async Task A_lock_file_we_may_only_read_locks_all_the_same_as_buildroots_flock_does()
+    {
+        // A download folder shared by a group, whose lock files another member made under umask 022.
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.WriteFile(".lock", string.Empty);
+        using var readOnly = new ReadOnlyForUs(lockFile);
+
+        using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the moment a holder records itself in a file it may write
+            using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+            await probe.WaitForExitAsync();
+            probe.ExitCode.ShouldNotBe(0, "flock got the lock while we held it");
+        }
+
+        using var after = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+        await after.WaitForExitAsync();
+        after.ExitCode.ShouldBe(0);
+    }
+
     [Fact]
     public async Task Waiting_for_a_lock_can_be_cancelled()
     {
@@ -233,6 +254,44 @@ public sealed class CrossProcessLockTests
         }
 
         return new FlockHolder(process);
+    }
+
+    /// <summary>
+    /// Makes a file one this test process may read but not write: mode 0444, and, for root, which
+    /// ignores modes, the immutable attribute (chattr +i), undone on dispose.
+    /// </summary>
+    private sealed class ReadOnlyForUs : IDisposable
+    {
+        private readonly string _path;
+        private readonly bool _immutable;
+
+        public ReadOnlyForUs(string path)
+        {
+            _path = path;
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            _immutable = Environment.UserName == "root";
+            if (_immutable)
+            {
+                Chattr("+i");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_immutable)
+            {
+                Chattr("-i");
+            }
+
+            File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        private void Chattr(string change)
+        {
+            using var chattr = Process.Start(new ProcessStartInfo("chattr", [change, _path]))!;
+            chattr.WaitForExit();
+            chattr.ExitCode.ShouldBe(0, $"chattr {change} {_path}");
+        }
     }
 
     internal sealed class FlockHolder(Process process) : IDisposable
