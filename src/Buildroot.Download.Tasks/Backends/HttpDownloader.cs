@@ -30,13 +30,15 @@ internal sealed class HttpDownloader : IDisposable
 
     private readonly HttpClient _client;
     private readonly HttpDownloadSettings _settings;
+    private readonly EnvironmentProxy _proxy;
 
     public HttpDownloader(HttpDownloadSettings settings)
     {
         _settings = settings;
+        _proxy = new EnvironmentProxy(settings.EnvironmentVariable);
         var handler = new SocketsHttpHandler
         {
-            Proxy = new EnvironmentProxy(settings.EnvironmentVariable),
+            Proxy = _proxy,
             UseProxy = true,
             ConnectTimeout = settings.ConnectTimeout,
 
@@ -112,6 +114,11 @@ internal sealed class HttpDownloader : IDisposable
     /// </summary>
     internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (_proxy.Refusal(request.RequestUri!) is { } refusal)
+        {
+            throw new HttpRequestException(refusal);
+        }
+
         request.Headers.UserAgent.Add(UserAgent);
         return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
@@ -279,6 +286,11 @@ internal sealed class HttpDownloader : IDisposable
         Uri current = target.Uri;
         for (int redirects = 0; ; redirects++)
         {
+            if (_proxy.Refusal(current) is { } refusal)
+            {
+                throw new FailedTry(refusal, transient: false, " Set the proxy variables to an http:// or socks5:// proxy, or add the host to no_proxy.");
+            }
+
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             request.Headers.UserAgent.Add(UserAgent);
             if (IsSameOrigin(current, target.Uri))
