@@ -169,6 +169,25 @@ public sealed class CrossProcessLockTests
         log.Messages[1].ShouldStartWith("Still waiting for the lock");
     }
 
+    [RequiresToolsFact("flock")]
+    public async Task A_wait_never_prints_a_password_from_the_holders_command_line()
+    {
+        // A Buildroot download under flock has the package's sites on its command line.
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        using var holder = StartFlockHolder(lockFile, 600, "-u", "https://ci-bot:s3cret-token@git.example.org/zlib.git");
+        var log = new RecordingLog();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+
+        await Should.ThrowAsync<OperationCanceledException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", log, cancellation.Token));
+
+        string message = log.Messages.ShouldHaveSingleItem();
+        message.ShouldContain($"process {holder.Id} ");
+        message.ShouldContain("git.example.org/zlib.git");
+        message.ShouldNotContain("s3cret-token");
+    }
+
     [Fact]
     public async Task A_wait_for_a_lock_this_package_holds_names_the_holder_what_it_does_and_since_when()
     {
@@ -241,12 +260,12 @@ public sealed class CrossProcessLockTests
     }
 
     /// <summary>Starts <c>flock FILE sleep N</c> and returns once it holds the lock.</summary>
-    internal static FlockHolder StartFlockHolder(string lockFile, double seconds)
+    internal static FlockHolder StartFlockHolder(string lockFile, double seconds, params string[] moreArguments)
     {
         string ready = lockFile + ".held";
         var process = Process.Start(new ProcessStartInfo(
             "flock",
-            [lockFile, "sh", "-c", "touch \"$1\"; sleep \"$2\"", "sh", ready, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            [lockFile, "sh", "-c", "touch \"$1\"; sleep \"$2\"", "sh", ready, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. moreArguments]))!;
         var clock = Stopwatch.StartNew();
         while (!File.Exists(ready) && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
