@@ -83,6 +83,22 @@ public sealed class CacheFaultTests : IDisposable
         await Should.ThrowAsync<OperationCanceledException>(() => client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, cancellation.Token));
     }
 
+    [Fact]
+    public async Task A_full_disk_during_a_lookup_stops_the_build_and_is_not_blamed_on_the_store()
+    {
+        using var store = new LoopbackHttpServer();
+        var (_, entry, content) = _kit.NewFile();
+        store.Serve($"/cache/{entry.Sha256}", content);
+        string fullDisk = _kit.Folder.Combine("full-disk");
+        File.CreateSymbolicLink(fullDisk, "/dev/full"); // every write fails with ENOSPC
+        AssetCacheClient client = _kit.Client(false, Item($"{store.BaseUri}/cache/{{sha256}}"));
+
+        var error = await Should.ThrowAsync<BrdlException>(() => client.FetchAsync(entry, fullDisk, [], _kit.Log, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.CannotInstallFile);
+        _kit.Log.Warnings.ShouldBeEmpty("the store did nothing wrong");
+    }
+
     [RequiresToolsFact(NginxWebDavServer.NginxPath)]
     public async Task An_upload_waiting_for_its_turn_gets_the_whole_attempt_limit_once_it_starts()
     {
