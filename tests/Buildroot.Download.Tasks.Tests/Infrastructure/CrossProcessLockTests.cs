@@ -61,14 +61,10 @@ public sealed class CrossProcessLockTests
 
         using (await CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), CancellationToken.None))
         {
-            using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-            await probe.WaitForExitAsync();
-            probe.ExitCode.ShouldNotBe(0, "flock got the lock while we held it");
+            (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeFalse("flock got the lock while we held it");
         }
 
-        using var after = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-        await after.WaitForExitAsync();
-        after.ExitCode.ShouldBe(0);
+        (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeTrue();
     }
 
     [Fact]
@@ -237,14 +233,10 @@ public sealed class CrossProcessLockTests
         using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None))
         {
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the moment a holder records itself in a file it may write
-            using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-            await probe.WaitForExitAsync();
-            probe.ExitCode.ShouldNotBe(0, "flock got the lock while we held it");
+            (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeFalse("flock got the lock while we held it");
         }
 
-        using var after = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-        await after.WaitForExitAsync();
-        after.ExitCode.ShouldBe(0);
+        (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeTrue();
     }
 
     [Fact]
@@ -257,6 +249,14 @@ public sealed class CrossProcessLockTests
 
         await Should.ThrowAsync<OperationCanceledException>(() =>
             CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), cancellation.Token));
+    }
+
+    /// <summary>Whether util-linux <c>flock --nonblock</c> gets the lock at once.</summary>
+    private static async Task<bool> FlockGetsItAtOnceAsync(string lockFile)
+    {
+        using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+        await probe.WaitForExitAsync();
+        return probe.ExitCode == 0;
     }
 
     /// <summary>Starts <c>flock FILE sleep N</c> and returns once it holds the lock.</summary>
