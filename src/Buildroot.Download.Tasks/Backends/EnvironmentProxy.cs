@@ -30,6 +30,17 @@ internal sealed class EnvironmentProxy : IWebProxy
 
     public bool IsBypassed(Uri host) => ProxyFor(host) is null;
 
+    /// <summary>
+    /// Why the proxy for <paramref name="destination"/> cannot be used, or null: .NET's handler
+    /// speaks only http, https, socks4, socks4a and socks5 proxies, and would throw a bare
+    /// <see cref="NotSupportedException"/> for any other (it cannot be told from here: an
+    /// exception out of <see cref="GetProxy"/> makes it connect directly instead).
+    /// </summary>
+    public string? Refusal(Uri destination) =>
+        ProxyFor(destination) is { Scheme: not ("http" or "https" or "socks4" or "socks4a" or "socks5") } proxy
+            ? $"the proxy {WithoutUserInfo(proxy)}, which the environment gives for {destination.Scheme} URLs ({destination.Scheme}_proxy or all_proxy), is not an http, https, socks4, socks4a, socks5 or socks5h proxy"
+            : null;
+
     private Uri? ProxyFor(Uri destination)
     {
         Uri? proxy = destination.Scheme.ToLowerInvariant() switch
@@ -52,7 +63,13 @@ internal sealed class EnvironmentProxy : IWebProxy
         // wget and curl accept "proxy:3128" without a scheme and mean http.
         value = value.Trim();
         string withScheme = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        return Uri.TryCreate(withScheme, UriKind.Absolute, out Uri? proxy) ? proxy : null;
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out Uri? proxy))
+        {
+            return null;
+        }
+
+        // curl's socks5h has the proxy resolve the host name: what .NET's socks5 does (it sends the name).
+        return proxy.Scheme == "socks5h" ? new UriBuilder(proxy) { Scheme = "socks5" }.Uri : proxy;
     }
 
     private bool IsExcluded(string host)

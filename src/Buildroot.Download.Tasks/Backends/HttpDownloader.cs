@@ -30,13 +30,15 @@ internal sealed class HttpDownloader : IDisposable
 
     private readonly HttpClient _client;
     private readonly HttpDownloadSettings _settings;
+    private readonly EnvironmentProxy _proxy;
 
     public HttpDownloader(HttpDownloadSettings settings)
     {
         _settings = settings;
+        _proxy = new EnvironmentProxy(settings.EnvironmentVariable);
         var handler = new SocketsHttpHandler
         {
-            Proxy = new EnvironmentProxy(settings.EnvironmentVariable),
+            Proxy = _proxy,
             UseProxy = true,
             ConnectTimeout = settings.ConnectTimeout,
 
@@ -112,6 +114,11 @@ internal sealed class HttpDownloader : IDisposable
     /// </summary>
     internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (_proxy.Refusal(request.RequestUri!) is { } refusal)
+        {
+            throw new HttpRequestException(refusal);
+        }
+
         request.Headers.UserAgent.Add(UserAgent);
         return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
@@ -279,6 +286,11 @@ internal sealed class HttpDownloader : IDisposable
         Uri current = target.Uri;
         for (int redirects = 0; ; redirects++)
         {
+            if (_proxy.Refusal(current) is { } refusal)
+            {
+                throw new FailedTry(refusal, transient: false, " Set the proxy variables to an http:// or socks5:// proxy, or add the host to no_proxy.");
+            }
+
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             request.Headers.UserAgent.Add(UserAgent);
             if (IsSameOrigin(current, target.Uri))
@@ -351,7 +363,7 @@ internal sealed class HttpDownloader : IDisposable
                     int read;
                     do
                     {
-                        read = await body.ReadAsync(chunk.Buffer.AsMemory(filled), stall.Token).ConfigureAwait(false);
+                        read = await ReadBodyAsync(body, chunk.Buffer.AsMemory(filled), received, stall.Token).ConfigureAwait(false);
                         filled += read;
                         received += read;
                         stall.Received(read);
@@ -376,10 +388,33 @@ internal sealed class HttpDownloader : IDisposable
             string sent = stall.BytesSinceProgress == 0 ? "nothing" : $"only {stall.BytesSinceProgress} bytes";
             throw new FailedTry($"the server sent {sent} in {stall.Describe(limits)}, after {received} bytes", transient: true) { Stalled = true };
         }
-        catch (IOException e) when (e is HttpIOException || e.InnerException is System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The connection broke while the body was streaming (reset, or closed early). Other
-            // IOExceptions are the output file's (a full disk): trying again would not help.
+            // The output file's (the body's own are failed tries, see ReadBodyAsync): a full disk,
+            // a folder we may not write. No site and no retry can help, so the build stops here,
+            // saying so, rather than as an unexpected error.
+            SiteUris.DeletePartialOutput(outputPath);
+            throw new BrdlException(
+                FailureScope.Build,
+                MessageCodes.CannotInstallFile,
+                $"Cannot write {outputPath}: {e.Message} The scratch folder (BuildrootScratchDir) and the download folder must be writable, with free space for the file.",
+                e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next bytes of the body. Any <see cref="IOException"/> here is the connection's,
+    /// whatever layer says so (a reset socket, a TLS record cut short, a body closed early): a
+    /// try that may succeed again, never to be taken for a failure of the output file.
+    /// </summary>
+    private static async ValueTask<int> ReadBodyAsync(Stream body, Memory<byte> buffer, long received, CancellationToken stallToken)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, stallToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
             throw new FailedTry($"the connection broke after {received} bytes ({SecretRedactor.Redact(e.Message)})", transient: true);
         }
     }

@@ -9,7 +9,8 @@ namespace Buildroot.Download.Tasks.Backends;
 /// <c>machine &lt;host&gt; login &lt;user&gt; password &lt;secret&gt;</c> (any blanks or line breaks
 /// between the words; a word may be "double-quoted", with <c>\"</c> and <c>\\</c> inside), and a
 /// <c>default</c> entry applies to every host no <c>machine</c> names. The host is matched without
-/// its port, as curl does; <c>account</c> is skipped and <c>macdef</c> ends at the first empty line.
+/// its port, as curl does; <c>account</c> is skipped, <c>macdef</c> ends at the first empty line,
+/// and a word starting with <c>#</c> comments out the rest of its line.
 /// This way secrets stay out of project files, command lines and build logs.
 /// </summary>
 internal static class Netrc
@@ -104,6 +105,16 @@ internal static class Netrc
             if (char.IsWhiteSpace(text[i]))
             {
                 i++;
+                continue;
+            }
+
+            // A word that starts with '#' starts a comment, to the end of its line, as in wget and
+            // Python's netrc (curl: at the start of a line). Read as words, a commented-out
+            // "default login … password …" would be sent to every host that asks.
+            if (text[i] == '#')
+            {
+                int lineEnd = text.IndexOf('\n', i);
+                i = lineEnd < 0 ? text.Length : lineEnd + 1;
                 continue;
             }
 

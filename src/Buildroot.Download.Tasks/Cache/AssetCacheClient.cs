@@ -153,8 +153,9 @@ internal sealed class AssetCacheClient
                     return new CacheFetchResult(cache, digests, toFill.ToImmutable());
                 }
             }
-            catch (BrdlException e)
+            catch (BrdlException e) when (e.EndsOnlyTheAttempt)
             {
+                // (A failure of the build, such as a full disk, is not the store's: it goes on up.)
                 // Retries and time limits are spent already: a store that fails now would make
                 // every other file of the build wait as long, so it is left alone from here on.
                 candidate.ReadFailed = true;

@@ -61,14 +61,15 @@ internal sealed class AssetCacheRun
 
     private async Task StoreAsync(CacheEntry entry, string path, ImmutableArray<AssetCacheLocation> caches, CancellationToken cancellationToken)
     {
-        // The overall limit of an attempt holds for an upload too (the client holds each to the stall limit).
-        using var overall = new CancellationTokenSource(_limits.Overall);
-        using var upload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
         try
         {
-            await _uploading.WaitAsync(upload.Token).ConfigureAwait(false);
+            await _uploading.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                // The overall limit of an attempt holds for an upload too (the client holds each to
+                // the stall limit), from when it starts: the wait for a free slot is not its fault.
+                using var overall = new CancellationTokenSource(_limits.Overall);
+                using var upload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
                 await Client.StoreAsync(entry, path, caches, _log, upload.Token).ConfigureAwait(false);
             }
             finally

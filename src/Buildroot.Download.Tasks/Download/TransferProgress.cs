@@ -21,6 +21,9 @@ internal sealed class TransferProgress : ITransferProgress, IDisposable
     /// <summary>How often a lasting transfer says where it is: calm enough for a CI log.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest time left a progress line states.</summary>
+    private static readonly TimeSpan LongestEstimate = TimeSpan.FromDays(365);
+
     private readonly IBuildLog _log;
     private readonly string _package;
     private readonly string _fileName;
@@ -136,8 +139,12 @@ internal sealed class TransferProgress : ITransferProgress, IDisposable
             return string.Empty;
         }
 
-        double perSecond = received / receiving.TotalSeconds;
-        return $", about {Duration(TimeSpan.FromSeconds((total - received) / perSecond))} left";
+        // A server may announce any size and then trickle: past a year the estimate means nothing,
+        // and far past it TimeSpan overflows, in a timer callback, where it would end the MSBuild node.
+        double secondsLeft = (total - received) / (received / receiving.TotalSeconds);
+        return secondsLeft > LongestEstimate.TotalSeconds
+            ? string.Empty
+            : $", about {Duration(TimeSpan.FromSeconds(secondsLeft))} left";
     }
 
     private void Announce(string size)

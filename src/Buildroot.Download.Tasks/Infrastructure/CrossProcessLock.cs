@@ -98,9 +98,18 @@ internal static class CrossProcessLock
     {
         try
         {
-            // ReadWrite so that the open never fails on a lock file someone created read-only for others;
-            // unbuffered, as the one write (our record) is written whole.
-            return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            try
+            {
+                // ReadWrite, for our record; unbuffered, as the one write (the record) is written whole.
+                return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            }
+            catch (UnauthorizedAccessException) when (File.Exists(lockFilePath))
+            {
+                // A lock file we may not write: another user made it (0644 under umask 022, in a
+                // download folder a group shares). flock(2) needs no write access, and Buildroot's
+                // flock(1) opens it read-only: so do we, and hold the lock without a record.
+                return new FileStream(lockFilePath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
+            }
         }
         catch (IOException e) when (IsHeldByAnother(e))
         {
@@ -169,7 +178,8 @@ internal static class CrossProcessLock
         {
             lock (_gate)
             {
-                if (!_released)
+                // A lock file another user made is held through a read-only open: no record then.
+                if (!_released && _stream.CanWrite)
                 {
                     LockRecord.Write(_stream, purpose, since);
                     _recorded = true;

@@ -42,7 +42,7 @@ internal static class LockHolder
             return "another process holds it (the kernel's lock table does not name it here)";
         }
 
-        string who = $"process {pid.ToString(CultureInfo.InvariantCulture)} ({Shorten(KernelLockTable.CommandLineOf(pid) ?? "its command line is not readable")})";
+        string who = $"process {pid.ToString(CultureInfo.InvariantCulture)} ({ShownCommandLine(KernelLockTable.CommandLineOf(pid) ?? "its command line is not readable")})";
         if (LockRecord.TryRead(lockFilePath) is { } record && record.ProcessId == pid)
         {
             return $"held by {who} since {At(record.Since, now)}, {record.Purpose}";
@@ -56,6 +56,14 @@ internal static class LockHolder
     private static string At(DateTimeOffset time, DateTimeOffset now) =>
         $"{time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC ({Duration(now - time)} ago)";
 
-    private static string Shorten(string commandLine) =>
-        commandLine.Length <= LongestCommandLine ? commandLine : commandLine[..LongestCommandLine] + "…";
+    /// <summary>
+    /// The holder's command line as the log shows it: a Buildroot download has the package's
+    /// sites on it, credentials included, so they are hidden first (before the cut, which could
+    /// leave a URL the redactor no longer recognises).
+    /// </summary>
+    private static string ShownCommandLine(string commandLine)
+    {
+        commandLine = SecretRedactor.Redact(commandLine);
+        return commandLine.Length <= LongestCommandLine ? commandLine : commandLine[..LongestCommandLine] + "…";
+    }
 }

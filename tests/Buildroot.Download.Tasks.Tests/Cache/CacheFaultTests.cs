@@ -83,6 +83,58 @@ public sealed class CacheFaultTests : IDisposable
         await Should.ThrowAsync<OperationCanceledException>(() => client.StoreAsync(entry, path, client.Settings.Caches, _kit.Log, cancellation.Token));
     }
 
+    [Fact]
+    public async Task A_full_disk_during_a_lookup_stops_the_build_and_is_not_blamed_on_the_store()
+    {
+        using var store = new LoopbackHttpServer();
+        var (_, entry, content) = _kit.NewFile();
+        store.Serve($"/cache/{entry.Sha256}", content);
+        string fullDisk = _kit.Folder.Combine("full-disk");
+        File.CreateSymbolicLink(fullDisk, "/dev/full"); // every write fails with ENOSPC
+        AssetCacheClient client = _kit.Client(false, Item($"{store.BaseUri}/cache/{{sha256}}"));
+
+        var error = await Should.ThrowAsync<BrdlException>(() => client.FetchAsync(entry, fullDisk, [], _kit.Log, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.CannotInstallFile);
+        _kit.Log.Warnings.ShouldBeEmpty("the store did nothing wrong");
+    }
+
+    [RequiresToolsFact(NginxWebDavServer.NginxPath)]
+    public async Task An_upload_waiting_for_its_turn_gets_the_whole_attempt_limit_once_it_starts()
+    {
+        // One upload at a time. The first goes to a store that never answers, and ends at the
+        // overall limit of an attempt; the second, to nginx, waits all that time for its turn,
+        // and is large enough that it could not slip through in the moment the first lets go.
+        using var dead = new LoopbackHttpServer();
+        using var nginx = new NginxWebDavServer();
+        using var kit = new CacheTestKit(limits: new TransferLimits(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(3)));
+        var (firstPath, first, _) = kit.NewFile(name: "a.tar.gz");
+        var (secondPath, second, _) = kit.NewFile(name: "b.tar.gz", length: 64 << 20);
+        dead.Misbehave("PUT", $"/cache/{first.Sha256}", LoopbackHttpServer.Fault.NeverAnswer);
+        AssetCacheClient client = kit.Client(
+            false,
+            Item($"{dead.BaseUri}/cache/{{sha256}}", ("Access", "readwrite")),
+            Item($"{nginx.BaseUri}/cache/{{sha256}}", ("Access", "readwrite")));
+        var run = new AssetCacheRun(client, kit.Limits, kit.Log, parallelism: 1);
+
+        run.StoreInBackground(first, firstPath, [client.Settings.Caches[0]], CancellationToken.None);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (dead.Requests.Count == 0)
+            {
+                await Task.Delay(5, patience.Token); // the first holds the one place
+            }
+        }
+
+        run.StoreInBackground(second, secondPath, [client.Settings.Caches[1]], CancellationToken.None);
+        await run.WhenStoredAsync();
+
+        byte[]? stored = nginx.Stored($"cache/{second.Sha256}");
+        stored.ShouldNotBeNull("its time ran out while it waited for the first");
+        Sha256(stored).ShouldBe(second.Sha256);
+        kit.Log.Warnings.ShouldHaveSingleItem().Text.ShouldContain(first.FileName);
+    }
+
     [RequiresToolsFact(NginxWebDavServer.NginxPath)]
     public async Task Air_gapped_a_miss_everywhere_is_one_error_naming_package_file_sha256_and_each_answer()
     {

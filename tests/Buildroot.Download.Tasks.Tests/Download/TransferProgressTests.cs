@@ -78,6 +78,20 @@ public sealed class TransferProgressTests
         _log.Messages.ShouldHaveSingleItem().ShouldContain("1.5 KiB in ");
     }
 
+    [Fact]
+    public void A_server_announcing_an_absurd_size_then_trickling_gets_no_time_left_and_no_crash()
+    {
+        // This line is printed by a timer: an exception there ends the whole MSBuild node.
+        using var progress = new TransferProgress(_log, "zlib", "zlib.tar.gz", "https://zlib.net", "built-in http client", quiet: false, interval: Never);
+
+        progress.Receiving(long.MaxValue);
+        progress.Received(1);
+
+        string line = progress.ProgressLine(TimeSpan.FromSeconds(10)).ShouldNotBeNull();
+        line.ShouldStartWith("zlib: zlib.tar.gz: 1 byte of ");
+        line.ShouldNotContain("left");
+    }
+
     [Theory]
     [InlineData(0, "0 bytes")]
     [InlineData(1, "1 byte")]

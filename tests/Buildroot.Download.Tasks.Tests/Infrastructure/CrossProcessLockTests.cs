@@ -61,14 +61,10 @@ public sealed class CrossProcessLockTests
 
         using (await CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), CancellationToken.None))
         {
-            using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-            await probe.WaitForExitAsync();
-            probe.ExitCode.ShouldNotBe(0, "flock got the lock while we held it");
+            (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeFalse("flock got the lock while we held it");
         }
 
-        using var after = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
-        await after.WaitForExitAsync();
-        after.ExitCode.ShouldBe(0);
+        (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeTrue();
     }
 
     [Fact]
@@ -169,6 +165,25 @@ public sealed class CrossProcessLockTests
         log.Messages[1].ShouldStartWith("Still waiting for the lock");
     }
 
+    [RequiresToolsFact("flock")]
+    public async Task A_wait_never_prints_a_password_from_the_holders_command_line()
+    {
+        // A Buildroot download under flock has the package's sites on its command line.
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.Combine(".lock");
+        using var holder = StartFlockHolder(lockFile, 600, "-u", "https://ci-bot:s3cret-token@git.example.org/zlib.git");
+        var log = new RecordingLog();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+
+        await Should.ThrowAsync<OperationCanceledException>(() =>
+            CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", log, cancellation.Token));
+
+        string message = log.Messages.ShouldHaveSingleItem();
+        message.ShouldContain($"process {holder.Id} ");
+        message.ShouldContain("git.example.org/zlib.git");
+        message.ShouldNotContain("s3cret-token");
+    }
+
     [Fact]
     public async Task A_wait_for_a_lock_this_package_holds_names_the_holder_what_it_does_and_since_when()
     {
@@ -207,6 +222,23 @@ public sealed class CrossProcessLockTests
         new FileInfo(lockFile).Length.ShouldBe(0);
     }
 
+    [RequiresToolsFact("flock", "chattr")]
+    public async Task A_lock_file_we_may_only_read_locks_all_the_same_as_buildroots_flock_does()
+    {
+        // A download folder shared by a group, whose lock files another member made under umask 022.
+        using var folder = new TemporaryFolder("lock");
+        string lockFile = folder.WriteFile(".lock", string.Empty);
+        using var readOnly = new ReadOnlyForUs(lockFile);
+
+        using (await CrossProcessLock.AcquireAsync(lockFile, "downloading zlib", new RecordingLog(), CancellationToken.None))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the moment a holder records itself in a file it may write
+            (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeFalse("flock got the lock while we held it");
+        }
+
+        (await FlockGetsItAtOnceAsync(lockFile)).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task Waiting_for_a_lock_can_be_cancelled()
     {
@@ -219,13 +251,21 @@ public sealed class CrossProcessLockTests
             CrossProcessLock.AcquireAsync(lockFile, "test", new RecordingLog(), cancellation.Token));
     }
 
+    /// <summary>Whether util-linux <c>flock --nonblock</c> gets the lock at once.</summary>
+    private static async Task<bool> FlockGetsItAtOnceAsync(string lockFile)
+    {
+        using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
+        await probe.WaitForExitAsync();
+        return probe.ExitCode == 0;
+    }
+
     /// <summary>Starts <c>flock FILE sleep N</c> and returns once it holds the lock.</summary>
-    internal static FlockHolder StartFlockHolder(string lockFile, double seconds)
+    internal static FlockHolder StartFlockHolder(string lockFile, double seconds, params string[] moreArguments)
     {
         string ready = lockFile + ".held";
         var process = Process.Start(new ProcessStartInfo(
             "flock",
-            [lockFile, "sh", "-c", "touch \"$1\"; sleep \"$2\"", "sh", ready, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            [lockFile, "sh", "-c", "touch \"$1\"; sleep \"$2\"", "sh", ready, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. moreArguments]))!;
         var clock = Stopwatch.StartNew();
         while (!File.Exists(ready) && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -233,6 +273,44 @@ public sealed class CrossProcessLockTests
         }
 
         return new FlockHolder(process);
+    }
+
+    /// <summary>
+    /// Makes a file one this test process may read but not write: mode 0444, and, for root, which
+    /// ignores modes, the immutable attribute (chattr +i), undone on dispose.
+    /// </summary>
+    private sealed class ReadOnlyForUs : IDisposable
+    {
+        private readonly string _path;
+        private readonly bool _immutable;
+
+        public ReadOnlyForUs(string path)
+        {
+            _path = path;
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            _immutable = Environment.UserName == "root";
+            if (_immutable)
+            {
+                Chattr("+i");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_immutable)
+            {
+                Chattr("-i");
+            }
+
+            File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        private void Chattr(string change)
+        {
+            using var chattr = Process.Start(new ProcessStartInfo("chattr", [change, _path]))!;
+            chattr.WaitForExit();
+            chattr.ExitCode.ShouldBe(0, $"chattr {change} {_path}");
+        }
     }
 
     internal sealed class FlockHolder(Process process) : IDisposable

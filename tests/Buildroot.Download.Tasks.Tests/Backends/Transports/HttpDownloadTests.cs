@@ -42,6 +42,24 @@ public sealed class HttpDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_disk_is_a_coded_error_of_the_build_saying_so_not_an_unexpected_one()
+    {
+        // The output path leads to /dev/full, where every write fails with ENOSPC, as on a full disk.
+        // (Through a link: whatever deletes the output then deletes the link, never the device.)
+        string fullDisk = _folder.Combine("full-disk");
+        System.IO.File.CreateSymbolicLink(fullDisk, "/dev/full");
+        BackendRequest request = Request(_folder, Site, File, _log) with { OutputPath = fullDisk };
+
+        var error = await Should.ThrowAsync<BrdlException>(() => _backend.FetchAsync(request, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.CannotInstallFile);
+        error.Scope.ShouldBe(FailureScope.Build, "no other site can fix a full disk");
+        error.Message.ShouldContain(fullDisk);
+        error.Message.ShouldContain("free space");
+        _server.RequestCount(ServedPath).ShouldBe(1, "a full disk is not tried again");
+    }
+
+    [Fact]
     public async Task An_http_redirect_is_followed_and_credentials_stay_with_the_host_they_were_given_for()
     {
         using var elsewhere = new LoopbackHttpServer();

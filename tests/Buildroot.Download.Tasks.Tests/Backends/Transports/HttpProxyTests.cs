@@ -1,4 +1,5 @@
 using Buildroot.Download.Tasks.Backends;
+using Buildroot.Download.Tasks.Infrastructure;
 using Buildroot.Download.Tasks.TestUtilities;
 using static Buildroot.Download.Tasks.Tests.Backends.Transports.TransportTestKit;
 
@@ -57,6 +58,30 @@ public sealed class HttpProxyTests : IDisposable
         File.ReadAllText(request.OutputPath).ShouldBe("direct");
         _proxy.Requests.ShouldBeEmpty();
         _origin.Requests.ShouldHaveSingleItem().Proxied.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_proxy_the_client_cannot_speak_is_a_coded_failure_naming_it_not_an_unexpected_error()
+    {
+        using var http = Downloader(new() { ["http_proxy"] = "ftp://me:s3cret@127.0.0.1:3128" });
+        BackendRequest request = Request(_folder, "http://downloads.example.invalid/pkg", "pkg-1.0.tar.gz", _log);
+
+        var error = await Should.ThrowAsync<BrdlException>(() => new WgetBackend(http).FetchAsync(request, CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.HttpFailed);
+        error.Message.ShouldContain("ftp://127.0.0.1:3128/");
+        error.Message.ShouldContain("http_proxy");
+        error.Message.ShouldNotContain("s3cret");
+        File.Exists(request.OutputPath).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_socks5h_proxy_as_curl_users_write_it_is_the_socks5_proxy_that_resolves_names()
+    {
+        var proxy = new EnvironmentProxy(name => name == "all_proxy" ? "socks5h://127.0.0.1:1080" : null);
+
+        proxy.GetProxy(new Uri("https://github.com/a")).ShouldBe(new Uri("socks5://127.0.0.1:1080"));
+        proxy.Refusal(new Uri("https://github.com/a")).ShouldBeNull();
     }
 
     [Fact]

@@ -33,6 +33,37 @@ public sealed class NetrcTests : IDisposable
         (credential.UserName, credential.Password).ShouldBe((login, password));
     }
 
+    [Theory]
+    [InlineData("# machine for the mirror, see the wiki\nmachine mirror.example.org login ci password tok3n", "ci", "tok3n")]
+    [InlineData("machine mirror.example.org login ci password tok3n # the default login is below\n", "ci", "tok3n")]
+    [InlineData("machine mirror.example.org login ci password pa#ss", "ci", "pa#ss")]
+    [InlineData("machine mirror.example.org login ci password \"#quoted\"", "ci", "#quoted")]
+    public void Comments_are_read_as_wget_and_curl_read_them(string text, string login, string password)
+    {
+        NetworkCredential credential = Netrc.Find(text, "mirror.example.org").ShouldNotBeNull();
+
+        (credential.UserName, credential.Password).ShouldBe((login, password));
+    }
+
+    [Fact]
+    public void A_commented_out_default_entry_is_no_default() =>
+        Netrc.Find("# default login old-ci password leaked-secret\nmachine other login a password b", "mirror.example.org").ShouldBeNull();
+
+    [Fact]
+    public async Task A_commented_out_default_entry_is_never_sent_to_a_host_that_asks()
+    {
+        _server.RequiredBasicAuth = ("old-ci", "leaked-secret");
+        _server.Serve("/private/pkg-1.0.tar.gz", RandomBytes(100));
+        string netrc = _folder.WriteFile("netrc", "# default login old-ci password leaked-secret\nmachine mirror.corp login ci password tok3n\n");
+        using var http = new HttpDownloader(FastSettings with { EnvironmentVariable = name => name == "NETRC" ? netrc : null });
+
+        var error = await Should.ThrowAsync<BrdlException>(() =>
+            new WgetBackend(http).FetchAsync(Request(_folder, _server.BaseUri + "/private", "pkg-1.0.tar.gz", _log), CancellationToken.None));
+
+        error.Code.ShouldBe(MessageCodes.HttpFailed);
+        error.Message.ShouldContain("401");
+    }
+
     [Fact]
     public void No_entry_for_the_host_and_no_default_is_nothing() =>
         Netrc.Find("machine other login a password b", "mirror.example.org").ShouldBeNull();
