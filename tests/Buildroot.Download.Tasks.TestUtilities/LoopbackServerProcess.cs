@@ -32,6 +32,9 @@ public sealed class LoopbackServerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's process id: what tells that it stopped, since its port may be taken by another test's server at once.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server printed on its standard output and error, line by line.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 

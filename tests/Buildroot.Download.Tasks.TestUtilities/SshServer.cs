@@ -53,6 +53,9 @@ public sealed class SshServer : IDisposable
 
     public int Port => _sshd.Port;
 
+    /// <summary>The listening sshd's process id.</summary>
+    public int ProcessId => _sshd.ProcessId;
+
     /// <summary>The private key the server accepts (its public half is the only authorized key).</summary>
     public string UserKeyPath { get; }
 

@@ -95,6 +95,7 @@ internal static class ReproducibleArchive
     private static void WriteTar(Stream pipe, ArchiveRequest request, long mtime, IEnumerable<ArchiveSourceEntry> entries, CancellationToken cancellationToken)
     {
         // The pipe is not disposed here: it belongs to the process runner.
+        PipeCapacity.TryEnlarge(pipe);
         var tar = new ReproducibleTarWriter(pipe, request.BaseName, mtime);
         var firstNames = new Dictionary<(ulong Device, ulong Inode), byte[]>();
 
