@@ -63,15 +63,19 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>The value of a variable as a reference to it would give, doubts naming where it was set.</summary>
-    public Expansion ValueOf(string name)
+    public Expansion ValueOf(string name) => ValueOf(name, _context.Lookup(name));
+
+    /// <summary>As <see cref="ValueOf(string)"/>, for a variable the caller has looked up already (<paramref name="variable"/> null: undefined).</summary>
+    public Expansion ValueOf(string name, MakeVariable? variable)
     {
-        MakeVariable? variable = _context.Lookup(name);
         int mark = _doubts.Count;
         string outerFile = _file;
         _file = variable?.Origin.File ?? string.Empty;
         try
         {
-            return new Expansion(VariableText(name, variable?.Origin.Line ?? 0), DoubtsSince(mark));
+            StringBuilder value = RentBuffer();
+            LookedUpInto(value, name, variable, variable?.Origin.Line ?? 0);
+            return new Expansion(ReturnBuffer(value), DoubtsSince(mark));
         }
         finally
         {
@@ -271,7 +275,12 @@ internal sealed partial class MakeExpander
             return;
         }
 
-        MakeVariable? variable = _context.Lookup(name);
+        LookedUpInto(output, name, _context.Lookup(name), line);
+    }
+
+    /// <summary>A global variable's value (<paramref name="variable"/> as the namespace holds it, null when undefined).</summary>
+    private void LookedUpInto(StringBuilder output, string name, MakeVariable? variable, int line)
+    {
         if (_context.DoubtsAbout(name) is { IsEmpty: false } unknownName)
         {
             _doubts.AddRange(unknownName);
