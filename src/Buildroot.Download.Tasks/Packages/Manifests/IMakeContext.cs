@@ -20,8 +20,8 @@ internal interface IMakeContext
     /// <summary>The folder relative paths are relative to (make's working directory: the tree's top).</summary>
     string? TopDirectory { get; }
 
-    /// <summary><c>$(eval …)</c>: reads <paramref name="text"/> as makefile lines, as if written on the line being read.</summary>
-    void Eval(string text);
+    /// <summary><c>$(eval …)</c>: reads <paramref name="text"/> as makefile lines, as if written on the line being read (the text is not kept).</summary>
+    void Eval(ReadOnlyMemory<char> text);
 
     /// <summary>A macro implemented natively (<c>UPPERCASE</c>, …): its value, or null when <paramref name="name"/> is not one.</summary>
     string? CallNative(string name, IReadOnlyList<string> arguments);

@@ -98,16 +98,19 @@ internal sealed partial class MakeExpander
     private void Call(StringBuilder output, string[] args, int line)
     {
         string name = args[0].Trim();
+
+        // The arguments after the name, as a view: a copy of them for each call costs more than the call.
+        var arguments = new ArraySegment<string>(args, 1, args.Length - 1);
         if (MakeTextFunctions.Find(name) is var (function, _))
         {
-            output.Append(TextFunction(function, args[1..], line));
+            output.Append(TextFunction(function, arguments, line));
             return;
         }
 
         MakeVariable? macro = _context.Lookup(name);
         if (macro is null)
         {
-            if (_context.CallNative(name, args[1..]) is { } native)
+            if (_context.CallNative(name, arguments) is { } native)
             {
                 output.Append(native);
                 return;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -20,6 +21,8 @@ namespace Buildroot.Download.Tasks.Packages.Manifests;
 internal sealed partial class MakeExpander
 {
     private const int MaxDepth = 100;
+
+    private static readonly string[] OneCharacterNames = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
 
     /// <summary>Buffers longer than this are not kept for the next expansion.</summary>
     private const int LargestKeptBuffer = 64 * 1024;
@@ -63,15 +66,19 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>The value of a variable as a reference to it would give, doubts naming where it was set.</summary>
-    public Expansion ValueOf(string name)
+    public Expansion ValueOf(string name) => ValueOf(name, _context.Lookup(name));
+
+    /// <summary>As <see cref="ValueOf(string)"/>, for a variable the caller has looked up already (<paramref name="variable"/> null: undefined).</summary>
+    public Expansion ValueOf(string name, MakeVariable? variable)
     {
-        MakeVariable? variable = _context.Lookup(name);
         int mark = _doubts.Count;
         string outerFile = _file;
         _file = variable?.Origin.File ?? string.Empty;
         try
         {
-            return new Expansion(VariableText(name, variable?.Origin.Line ?? 0), DoubtsSince(mark));
+            StringBuilder value = RentBuffer();
+            LookedUpInto(value, name, variable, variable?.Origin.Line ?? 0);
+            return new Expansion(ReturnBuffer(value), DoubtsSince(mark));
         }
         finally
         {
@@ -80,8 +87,16 @@ internal sealed partial class MakeExpander
         }
     }
 
-    private ImmutableArray<MakeDoubt> DoubtsSince(int mark) =>
-        _doubts.Count == mark ? ImmutableArray<MakeDoubt>.Empty : _doubts.Skip(mark).Distinct().ToImmutableArray();
+    private ImmutableArray<MakeDoubt> DoubtsSince(int mark)
+    {
+        var doubts = default(DistinctDoubts);
+        for (int i = mark; i < _doubts.Count; i++)
+        {
+            doubts.Add(_doubts[i]);
+        }
+
+        return doubts.ToImmutable();
+    }
 
     /// <summary>The expansion of a range of <paramref name="text"/> as a string of its own.</summary>
     private string ToText(string text, TextRange range, int line)
@@ -156,7 +171,7 @@ internal sealed partial class MakeExpander
                 }
                 else
                 {
-                    VariableInto(output, next.ToString(), line);
+                    VariableInto(output, OneCharacterName(next), line);
                     i += 2;
                 }
             }
@@ -219,7 +234,7 @@ internal sealed partial class MakeExpander
                     Call(output, callValues, line);
                     return;
                 case "eval":
-                    _context.Eval(ToText(text, arguments, line));
+                    Eval(text, arguments, line);
                     return;
                 case "wildcard":
                     output.Append(Wildcard(ToText(text, arguments, line), line));
@@ -243,7 +258,35 @@ internal sealed partial class MakeExpander
             return;
         }
 
-        VariableInto(output, ToText(text, inner, line), line);
+        VariableInto(output, inner.Length == 1 && text[inner.Start] != '$' ? OneCharacterName(text[inner.Start]) : ToText(text, inner, line), line);
+    }
+
+    /// <summary>
+    /// A name of one character as a string, made once: macros refer to their arguments
+    /// (<c>$(1)</c>, <c>$(2)</c>) dozens of times for each package declared.
+    /// </summary>
+    private static string OneCharacterName(char c) => c < OneCharacterNames.Length ? OneCharacterNames[c] : c.ToString();
+
+    /// <summary>
+    /// <c>$(eval …)</c>: the text is expanded into a pooled buffer and read from there; it is
+    /// read once and not kept, so it never becomes a string.
+    /// </summary>
+    private void Eval(string text, TextRange arguments, int line)
+    {
+        StringBuilder expanded = RentBuffer();
+        Into(expanded, text, arguments, line);
+        int length = expanded.Length;
+        char[] chars = ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            expanded.CopyTo(0, chars, 0, length);
+            ReleaseBuffer(expanded);
+            _context.Eval(chars.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     private string VariableText(string name, int line)
@@ -271,7 +314,12 @@ internal sealed partial class MakeExpander
             return;
         }
 
-        MakeVariable? variable = _context.Lookup(name);
+        LookedUpInto(output, name, _context.Lookup(name), line);
+    }
+
+    /// <summary>A global variable's value (<paramref name="variable"/> as the namespace holds it, null when undefined).</summary>
+    private void LookedUpInto(StringBuilder output, string name, MakeVariable? variable, int line)
+    {
         if (_context.DoubtsAbout(name) is { IsEmpty: false } unknownName)
         {
             _doubts.AddRange(unknownName);
@@ -383,13 +431,17 @@ internal sealed partial class MakeExpander
     private string ReturnBuffer(StringBuilder buffer)
     {
         string text = buffer.ToString();
+        ReleaseBuffer(buffer);
+        return text;
+    }
+
+    private void ReleaseBuffer(StringBuilder buffer)
+    {
         if (buffer.Capacity <= LargestKeptBuffer)
         {
             buffer.Clear();
             _buffers.Push(buffer);
         }
-
-        return text;
     }
 
     private void Doubt(int line, string text) => _doubts.Add(new MakeDoubt(_file, line, text));

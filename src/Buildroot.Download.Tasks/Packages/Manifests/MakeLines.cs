@@ -9,11 +9,11 @@ namespace Buildroot.Download.Tasks.Packages.Manifests;
 /// </summary>
 internal readonly struct MakeLine
 {
-    private readonly string _text;
+    private readonly ReadOnlyMemory<char> _text;
     private readonly int _start;
     private readonly int _length;
 
-    public MakeLine(int number, string text, int start, int length, bool startsWithTab, bool joined)
+    public MakeLine(int number, ReadOnlyMemory<char> text, int start, int length, bool startsWithTab, bool joined)
     {
         Number = number;
         _text = text;
@@ -33,10 +33,10 @@ internal readonly struct MakeLine
     public bool IsJoined { get; }
 
     /// <summary>The joined text, comments not yet removed.</summary>
-    public ReadOnlySpan<char> Span => _text.AsSpan(_start, _length);
+    public ReadOnlySpan<char> Span => _text.Span.Slice(_start, _length);
 
     /// <summary>The text this line is a range of, and where (for a line that was not joined).</summary>
-    public string Source => _text;
+    public ReadOnlyMemory<char> Source => _text;
 
     public int Start => _start;
 
@@ -44,15 +44,19 @@ internal readonly struct MakeLine
 }
 
 /// <summary>Splits makefile text into logical lines and strips comments, as GNU make reads them.</summary>
+/// <remarks>
+/// The text is a range of memory, not necessarily a string: <c>$(eval …)</c> reads text just
+/// expanded into a buffer (a few kilobytes for each package declared) without making a string of it.
+/// </remarks>
 internal struct MakeLineReader
 {
-    private readonly string _text;
+    private readonly ReadOnlyMemory<char> _text;
     private int _position;
     private int _number;
 
-    public MakeLineReader(string text)
+    public MakeLineReader(ReadOnlyMemory<char> text)
     {
-        _text = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+        _text = text.Span.Contains('\r') ? text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).AsMemory() : text;
         _position = 0;
         _number = 0;
     }
@@ -74,7 +78,8 @@ internal struct MakeLineReader
         int start = _position;
         int end = EndOfPhysicalLine(start);
         int number = ++_number;
-        bool startsWithTab = start < _text.Length && _text[start] == '\t';
+        ReadOnlySpan<char> text = _text.Span;
+        bool startsWithTab = start < text.Length && text[start] == '\t';
         if (!EndsWithContinuation(start, end))
         {
             line = new MakeLine(number, _text, start, end - start, startsWithTab, joined: false);
@@ -84,27 +89,27 @@ internal struct MakeLineReader
         var joined = new StringBuilder();
         while (EndsWithContinuation(start, end) && _position <= _text.Length)
         {
-            joined.Append(_text.AsSpan(start, end - start - 1).TrimEnd(" \t")).Append(' ');
+            joined.Append(text.Slice(start, end - start - 1).TrimEnd(" \t")).Append(' ');
             start = _position;
             end = EndOfPhysicalLine(start);
             _number++;
-            while (start < end && _text[start] is ' ' or '\t')
+            while (start < end && text[start] is ' ' or '\t')
             {
                 start++;
             }
         }
 
-        joined.Append(_text.AsSpan(start, EndsWithContinuation(start, end) ? end - start - 1 : end - start));
-        string text = joined.ToString();
-        line = new MakeLine(number, text, 0, text.Length, startsWithTab, joined: true);
+        joined.Append(text.Slice(start, EndsWithContinuation(start, end) ? end - start - 1 : end - start));
+        string joinedText = joined.ToString();
+        line = new MakeLine(number, joinedText.AsMemory(), 0, joinedText.Length, startsWithTab, joined: true);
         return true;
     }
 
     /// <summary>The end of the physical line starting at <paramref name="start"/>; moves past its newline (or past the text).</summary>
     private int EndOfPhysicalLine(int start)
     {
-        int newline = _text.IndexOf('\n', start);
-        int end = newline < 0 ? _text.Length : newline;
+        int newline = _text.Span[start..].IndexOf('\n');
+        int end = newline < 0 ? _text.Length : start + newline;
         _position = end + 1;
         return end;
     }
@@ -112,7 +117,8 @@ internal struct MakeLineReader
     private readonly bool EndsWithContinuation(int start, int end)
     {
         int backslashes = 0;
-        for (int i = end - 1; i >= start && _text[i] == '\\'; i--)
+        ReadOnlySpan<char> text = _text.Span;
+        for (int i = end - 1; i >= start && text[i] == '\\'; i--)
         {
             backslashes++;
         }

@@ -59,9 +59,7 @@ internal static class MakeTextFunctions
                 return Arg(1).Contains(Arg(0), StringComparison.Ordinal) ? Arg(0) : string.Empty;
             case "filter":
             case "filter-out":
-                string[] patterns = Words(Arg(0));
-                bool keepMatches = name == "filter";
-                return string.Join(' ', Words(Arg(1)).Where(word => patterns.Any(p => MatchPattern(p, word, out _)) == keepMatches));
+                return Filter(Words(Arg(0)), Arg(1), keepMatches: name == "filter");
             case "sort":
                 return string.Join(' ', Words(Arg(0)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
             case "word":
@@ -88,18 +86,27 @@ internal static class MakeTextFunctions
             case "basename":
                 return EachWord(Arg(0), word => word[..(word.Length - SuffixOf(word).Length)]);
             case "addsuffix":
-                return EachWord(Arg(1), word => word + Arg(0));
+                return AddAround(string.Empty, Arg(1), Arg(0));
             case "addprefix":
-                return EachWord(Arg(1), word => Arg(0) + word);
+                return AddAround(Arg(0), Arg(1), string.Empty);
             case "join":
-                string[] left = Words(Arg(0));
-                string[] right = Words(Arg(1));
-                return string.Join(' ', Enumerable.Range(0, Math.Max(left.Length, right.Length))
-                    .Select(i => left.ElementAtOrDefault(i) + right.ElementAtOrDefault(i)));
+                return Join(Words(Arg(0)), Words(Arg(1)));
             default:
                 throw new ArgumentException($"Not a text function: {name}", nameof(name));
         }
     }
+
+    // The functions whose lambdas keep values of their own live apart from Apply: a lambda there
+    // would make every call allocate its captured values, whichever function it names.
+    private static string Filter(string[] patterns, string text, bool keepMatches) =>
+        string.Join(' ', Words(text).Where(word => patterns.Any(p => MatchPattern(p, word, out _)) == keepMatches));
+
+    private static string AddAround(string prefix, string text, string suffix) =>
+        EachWord(text, word => prefix + word + suffix);
+
+    private static string Join(string[] left, string[] right) =>
+        string.Join(' ', Enumerable.Range(0, Math.Max(left.Length, right.Length))
+            .Select(i => left.ElementAtOrDefault(i) + right.ElementAtOrDefault(i)));
 
     /// <summary><c>$(patsubst pattern,replacement,text)</c>: <c>%</c> matches any stem, which the replacement's <c>%</c> receives.</summary>
     public static string PatternSubstitute(string pattern, string replacement, string text) =>

@@ -252,10 +252,22 @@ internal sealed partial class MakefileEvaluator
     private ImmutableArray<MakeDoubt> ConditionDoubts()
     {
         // The same for every line between two directives: worked out once (and the same array each time).
-        _conditionDoubts ??= State != Branch.Undecided
-            ? ImmutableArray<MakeDoubt>.Empty
-            : _conditionals.Where(c => c.State == Branch.Undecided).SelectMany(c => c.Doubts).Distinct().ToImmutableArray();
+        _conditionDoubts ??= State != Branch.Undecided ? ImmutableArray<MakeDoubt>.Empty : UndecidedConditionDoubts();
         return _conditionDoubts.Value;
+    }
+
+    private ImmutableArray<MakeDoubt> UndecidedConditionDoubts()
+    {
+        var doubts = default(DistinctDoubts);
+        foreach (Conditional conditional in _conditionals)
+        {
+            if (conditional.State == Branch.Undecided)
+            {
+                doubts.AddRange(conditional.Doubts);
+            }
+        }
+
+        return doubts.ToImmutable();
     }
 
     private sealed class Conditional

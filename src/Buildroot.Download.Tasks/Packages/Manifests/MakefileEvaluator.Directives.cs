@@ -95,7 +95,7 @@ internal sealed partial class MakefileEvaluator
     {
         private int _depth = 1;
         private int _lines;
-        private string _source = string.Empty;
+        private ReadOnlyMemory<char> _source;
         private int _start;
         private int _end;
         private StringBuilder? _joined;
@@ -107,7 +107,7 @@ internal sealed partial class MakefileEvaluator
         public bool Skipped => skipped;
 
         /// <summary>The lines between define and endef, joined with newlines.</summary>
-        public string Body => _joined?.ToString() ?? _source.Substring(_start, _end - _start);
+        public string Body => _joined?.ToString() ?? _source.Span[_start.._end].ToString();
 
         /// <summary>Takes one line of the body; true when it was the closing endef.</summary>
         public bool Consume(MakeLine line)
@@ -132,7 +132,7 @@ internal sealed partial class MakefileEvaluator
 
         private void Add(MakeLine line)
         {
-            bool follows = _lines == 0 || (ReferenceEquals(line.Source, _source) && line.Start == _end + 1);
+            bool follows = _lines == 0 || (line.Source.Equals(_source) && line.Start == _end + 1);
             if (_joined is null && !line.IsJoined && follows)
             {
                 if (_lines == 0)
@@ -147,7 +147,7 @@ internal sealed partial class MakefileEvaluator
             {
                 if (_joined is null)
                 {
-                    _joined = new StringBuilder().Append(_source, _start, _end - _start);
+                    _joined = new StringBuilder().Append(_source.Span[_start.._end]);
                 }
 
                 if (_lines > 0)

@@ -100,7 +100,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         _variables["pkgname"] = MakeVariable.Simple("pkgname", Path.GetFileName(folder), path, 0, ImmutableArray<MakeDoubt>.Empty);
         try
         {
-            int lastLine = Run(text, path, fixedLine: null);
+            int lastLine = Run(text.AsMemory(), path, fixedLine: null);
             if (_conditionals.Count > depth)
             {
                 Notice(path, lastLine, $"'{_conditionals[^1].Directive}' (line {_conditionals[^1].Line}) has no endif");
@@ -116,7 +116,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
     }
 
     /// <summary><c>$(eval …)</c>: every line of <paramref name="text"/> counts as written on the line being read.</summary>
-    public void Eval(string text)
+    public void Eval(ReadOnlyMemory<char> text)
     {
         (string file, int line) = _position;
         int depth = _conditionals.Count;
@@ -142,7 +142,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
 
     /// <summary>Reads the lines of <paramref name="text"/>; returns the number of the last one.</summary>
     /// <param name="fixedLine">For an eval: the line every line of the text counts as written on.</param>
-    private int Run(string text, string file, int? fixedLine)
+    private int Run(ReadOnlyMemory<char> text, string file, int? fixedLine)
     {
         DefineBlock? define = null;
         bool inRule = false;

@@ -153,12 +153,13 @@ internal sealed class ManifestPackageMapper
     private string? Read(string suffix, bool downloads)
     {
         string name = _prefix + suffix;
-        if (_evaluator.Lookup(name) is null && _evaluator.DoubtsAbout(name).IsEmpty)
+        MakeVariable? variable = _evaluator.Lookup(name);
+        if (variable is null && _evaluator.DoubtsAbout(name).IsEmpty)
         {
             return null;
         }
 
-        Expansion value = _evaluator.Expander.ValueOf(name);
+        Expansion value = _evaluator.Expander.ValueOf(name, variable);
         if (value.IsCertain)
         {
             return value.Text;
@@ -172,12 +173,12 @@ internal sealed class ManifestPackageMapper
     private string? Certain(string suffix)
     {
         string name = _prefix + suffix;
-        if (_evaluator.Lookup(name) is null)
+        if (_evaluator.Lookup(name) is not { } variable)
         {
             return null;
         }
 
-        Expansion value = _evaluator.Expander.ValueOf(name);
+        Expansion value = _evaluator.Expander.ValueOf(name, variable);
         return value.IsCertain ? value.Text : null;
     }
 
