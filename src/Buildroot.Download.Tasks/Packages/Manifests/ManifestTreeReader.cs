@@ -148,12 +148,20 @@ internal sealed class ManifestTreeReader
         return next < 0 ? -1 : underscore + 1 + next;
     }
 
+    /// <summary>
+    /// Two declarations of one package by one manifest, each under a condition that cannot be
+    /// decided (u-boot's <c>generic-package</c> for one build system, <c>kconfig-package</c> for
+    /// the other): make sees only one of them, so this is one package, not two.
+    /// </summary>
+    private static bool IsAlternative(PackageDeclaration first, PackageDeclaration again) =>
+        first.File == again.File && !first.Doubts.IsEmpty && !again.Doubts.IsEmpty;
+
     private ManifestTree Collect(ManifestFiles files)
     {
         var packages = new List<ManifestPackage>();
         var leftOut = new List<LeftOutPackage>();
         var nothing = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
-        var definedIn = new Dictionary<string, string>(StringComparer.Ordinal);
+        var definedBy = new Dictionary<string, PackageDeclaration>(StringComparer.Ordinal);
         ILookup<string, MakeDoubt> noticesByFile = _evaluator.Notices.ToLookup(notice => notice.File, StringComparer.Ordinal);
         var filesWithPackages = new HashSet<string>(StringComparer.Ordinal);
         var twins = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -165,16 +173,24 @@ internal sealed class ManifestTreeReader
             var outcomes = new List<PackageOutcome>();
             foreach (PackageDeclaration declaration in file)
             {
-                if (definedIn.TryGetValue(declaration.Name, out string? first))
+                if (definedBy.TryGetValue(declaration.Name, out PackageDeclaration? first))
                 {
-                    _log.Error(
-                        MessageCodes.PackageDefinedTwice,
-                        $"Package '{declaration.Name}' is declared by {declaration.File} and already by {first}; a package comes from one manifest only.",
-                        new SourceLocation(declaration.File, declaration.Line));
+                    if (IsAlternative(first, declaration))
+                    {
+                        _log.Detail($"{declaration.File}:{declaration.Line}: package '{declaration.Name}' is declared again in another branch of a condition that cannot be decided (also line {first.Line}); it is read once, from line {first.Line}.");
+                    }
+                    else
+                    {
+                        _log.Error(
+                            MessageCodes.PackageDefinedTwice,
+                            $"Package '{declaration.Name}' is declared by {declaration.File} and already by {first.File}; a package comes from one manifest only.",
+                            new SourceLocation(declaration.File, declaration.Line));
+                    }
+
                     continue;
                 }
 
-                definedIn[declaration.Name] = declaration.File;
+                definedBy[declaration.Name] = declaration;
                 PackageReading reading = new ManifestPackageMapper(_evaluator, declaration).Map();
                 PackageOutcome outcome = PackageOutcome.Decide(declaration, reading, [.. noticesByFile[declaration.File]], fileExists);
                 outcomes.Add(outcome);

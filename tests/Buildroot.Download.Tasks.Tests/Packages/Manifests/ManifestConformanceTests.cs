@@ -27,6 +27,27 @@ public sealed class ManifestConformanceTests(ITestOutputHelper output) : IDispos
     public void Dispose() => _folder.Dispose();
 
     [ManifestConformanceFact]
+    public void Every_manifest_of_the_checkout_boot_linux_toolchain_and_all_reads_without_error()
+    {
+        // What a user pointing at a whole Buildroot checkout gives (tree/**/*.mk): beyond package/,
+        // manifests such as boot/uboot/uboot.mk declare their package in both branches of a
+        // Kconfig choice the tree alone does not make.
+        var engine = new RecordingBuildEngine();
+        string tree = Path.Combine(RepositoryPaths.ManifestConformance, "tree");
+        var read = new ReadBuildrootManifests
+        {
+            BuildEngine = engine,
+            Manifests = [.. Directory.GetFiles(tree, "*.mk", SearchOption.AllDirectories).Select(path => (ITaskItem)new TaskItem(path))],
+            Variables = [.. ConfigurationDefaults.Select(pair => Variable(pair.Key, pair.Value))],
+        };
+
+        read.Execute().ShouldBeTrue(engine.Transcript);
+
+        engine.Errors.ShouldBeEmpty();
+        read.Packages.Length.ShouldBeGreaterThan(3_000);
+    }
+
+    [ManifestConformanceFact]
     public void The_whole_tree_reads_without_error_and_agrees_with_Buildroots_show_info()
     {
         var engine = new RecordingBuildEngine();

@@ -391,6 +391,45 @@ public sealed class ManifestTreeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_package_declared_in_both_branches_of_an_undecided_condition_of_its_manifest_is_one_package()
+    {
+        // As boot/uboot/uboot.mk does for its two build systems (BR2_TARGET_UBOOT_BUILD_SYSTEM_*).
+        string uboot = Write("uboot", """
+            UBOOT_VERSION = 2024.01
+            UBOOT_SITE = https://ftp.denx.de/pub/u-boot
+            UBOOT_SOURCE = u-boot-$(UBOOT_VERSION).tar.bz2
+            ifeq ($(BR2_TARGET_UBOOT_BUILD_SYSTEM_LEGACY),y)
+            $(eval $(generic-package))
+            else ifeq ($(BR2_TARGET_UBOOT_BUILD_SYSTEM_KCONFIG),y)
+            $(eval $(kconfig-package))
+            endif
+            """);
+
+        ManifestTree undecided = Read(uboot);
+
+        // Left out once, saying what would decide it, as any package whose download cannot be known.
+        _log.Errors.ShouldBeEmpty(_log.Transcript);
+        undecided.Packages.ShouldBeEmpty();
+        undecided.LeftOut.ShouldHaveSingleItem().Name.ShouldBe("uboot");
+        _log.Warnings.ShouldHaveSingleItem().Text.ShouldContain("BR2_TARGET_UBOOT_BUILD_SYSTEM_LEGACY");
+
+        ManifestTree decided = Read([uboot], new() { ["BR2_TARGET_UBOOT_BUILD_SYSTEM_LEGACY"] = string.Empty, ["BR2_TARGET_UBOOT_BUILD_SYSTEM_KCONFIG"] = "y" });
+
+        decided.Packages.ShouldHaveSingleItem().DefiningManifest.ShouldBe(uboot);
+        _log.Errors.ShouldBeEmpty(_log.Transcript);
+    }
+
+    [Fact]
+    public void A_manifest_declaring_one_package_twice_with_no_condition_between_is_an_error()
+    {
+        string foo = Write("foo", "FOO_VERSION = 1\nFOO_SITE = https://example.org\n$(eval $(generic-package))\n$(eval $(generic-package))\n");
+
+        Read(foo);
+
+        _log.Errors.ShouldHaveSingleItem().Code.ShouldBe(MessageCodes.PackageDefinedTwice);
+    }
+
+    [Fact]
     public void An_unreadable_manifest_is_an_error_naming_it()
     {
         string manifest = _folder.Combine("package", "broken", "broken.mk");
