@@ -10,7 +10,10 @@ namespace Buildroot.Download.Tasks.Backends;
 /// their own), uses only the transports of <see cref="GitTransports"/>, is held to the time
 /// limits (<see cref="NetworkToolSettings.GitEnvironment"/> and the stall watchdog), and
 /// variables a caller may have exported that redirect git elsewhere (a build run from a git
-/// hook has some) are removed.
+/// hook has some) are removed. The housekeeping git starts after a fetch (<c>gc --auto</c>,
+/// <c>maintenance run --auto</c>) runs before git returns, never in the background: detached,
+/// it would work on the cache after the package lock is released, and the next build's clearing
+/// of an interrupted git's leftovers could delete the lock and temporary files it works on.
 /// </summary>
 internal sealed class GitRunner
 {
@@ -21,6 +24,13 @@ internal sealed class GitRunner
     [
         "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
         "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
+    ];
+
+    // Given through GIT_CONFIG_COUNT/KEY/VALUE (git 2.31 and later), after any the user's environment gives.
+    private static readonly (string Key, string Value)[] ForegroundHousekeeping =
+    [
+        ("gc.autoDetach", "false"),
+        ("maintenance.autoDetach", "false"),
     ];
 
     private readonly BackendRequest _request;
@@ -87,6 +97,7 @@ internal sealed class GitRunner
             .WithMissingToolHint(MissingGitHint)
             .WithEnvironment(NetworkToolSettings.GitEnvironment(_request.Limits))
             .WithEnvironment("GIT_ALLOW_PROTOCOL", GitTransports.AllowList)
+            .WithEnvironment(ConfigurationFromEnvironment(ForegroundHousekeeping))
             .WithStallLimit(_request.Limits.Stall)
             // A safety net for submodule commands: git may find the cache's .git, nothing above it.
             .WithEnvironment("GIT_CEILING_DIRECTORIES", Path.GetDirectoryName(_workTree));
@@ -101,5 +112,21 @@ internal sealed class GitRunner
         }
 
         return command with { Quiet = _request.Quiet };
+    }
+
+    /// <summary>
+    /// Configuration for every git run, as numbered environment variables: added after those the
+    /// build's own environment may already number, which keep their meaning.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> ConfigurationFromEnvironment((string Key, string Value)[] settings)
+    {
+        int first = int.TryParse(Environment.GetEnvironmentVariable("GIT_CONFIG_COUNT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int given) ? given : 0;
+        yield return new("GIT_CONFIG_COUNT", (first + settings.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (int i = 0; i < settings.Length; i++)
+        {
+            string index = (first + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yield return new($"GIT_CONFIG_KEY_{index}", settings[i].Key);
+            yield return new($"GIT_CONFIG_VALUE_{index}", settings[i].Value);
+        }
     }
 }

@@ -240,6 +240,40 @@ public sealed class GitBackendTests : IDisposable
     }
 
     [RequiresToolsFact("git")]
+    public async Task Housekeeping_that_a_fetch_starts_runs_before_the_download_returns_never_in_the_background()
+    {
+        // A detached `git gc --auto` would outlive the package lock, and the next build's clearing
+        // of an interrupted git's leftovers could delete the lock and temporary files it works on.
+        var remote = await TestGitRemote.CreateAsync(_harness.Folder.Path, "housekeeping");
+        string v1 = await remote.CommitAsync("one", ("file", "one\n"));
+        await remote.PushAsync("master");
+        await _harness.DownloadAsync(remote.Url, v1);
+
+        // Two packs, and two are too many: the next fetch starts gc --auto, whose pre-auto-gc
+        // hook tells what git decides about running it in the background (and then skips it).
+        string loose = _harness.Folder.Combine("loose");
+        foreach (string content in new[] { "first pack\n", "second pack\n" })
+        {
+            File.WriteAllText(loose, content);
+            VcsTool.Run(_harness.CacheFolder, "sh", "-c", "git hash-object -w -- \"$1\" | git pack-objects -q .git/objects/pack/pack", "sh", loose);
+        }
+
+        await TestGitRemote.RunAsync(_harness.CacheFolder, "config", "gc.autoPackLimit", "1");
+        string seen = _harness.Folder.Combine("autodetach-seen");
+        string hook = Path.Combine(_harness.CacheFolder, ".git", "hooks", "pre-auto-gc");
+        Directory.CreateDirectory(Path.GetDirectoryName(hook)!);
+        File.WriteAllText(hook, $"#!/bin/sh\n{{ git config --get gc.autoDetach || echo unset; }} >> '{seen}'\nexit 1\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string v2 = await remote.CommitAsync("two", ("file", "two\n"));
+        await remote.PushAsync("master");
+
+        await _harness.DownloadAsync(remote.Url, v2);
+
+        File.Exists(seen).ShouldBeTrue("the fetch did not start git's housekeeping: the test tests nothing");
+        File.ReadAllLines(seen).ShouldAllBe(line => line == "false");
+    }
+
+    [RequiresToolsFact("git")]
     public async Task A_failure_that_a_fresh_clone_does_not_fix_is_final_after_one_retry()
     {
         string nowhere = new Uri(_harness.Folder.Combine("no-such-repository.git")).AbsoluteUri;
