@@ -9,14 +9,16 @@ namespace Buildroot.Download.Tasks.Hashing;
 /// </summary>
 internal sealed class HashFileSet
 {
-    public static readonly HashFileSet None = new(ImmutableArray<string>.Empty, ImmutableArray<HashEntry>.Empty);
+    public static readonly HashFileSet None = new(ImmutableArray<string>.Empty, ImmutableArray<FileFingerprint>.Empty, ImmutableArray<HashEntry>.Empty);
 
     private readonly ImmutableArray<string> _files;
+    private readonly ImmutableArray<FileFingerprint> _asRead;
     private readonly ImmutableArray<HashEntry> _entries;
 
-    private HashFileSet(ImmutableArray<string> files, ImmutableArray<HashEntry> entries)
+    private HashFileSet(ImmutableArray<string> files, ImmutableArray<FileFingerprint> asRead, ImmutableArray<HashEntry> entries)
     {
         _files = files;
+        _asRead = asRead;
         _entries = entries;
     }
 
@@ -36,12 +38,14 @@ internal sealed class HashFileSet
         }
 
         var entries = ImmutableArray.CreateBuilder<HashEntry>();
+        var asRead = ImmutableArray.CreateBuilder<FileFingerprint>(files.Length);
         foreach (string hashFile in files)
         {
-            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile)));
+            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile, out FileFingerprint fingerprint)));
+            asRead.Add(fingerprint);
         }
 
-        return new HashFileSet(files, entries.ToImmutable());
+        return new HashFileSet(files, asRead.MoveToImmutable(), entries.ToImmutable());
     }
 
     /// <summary>What <paramref name="fileName"/> is checked against: the lines for its base name, then <paramref name="inlineHashes"/>.</summary>
@@ -49,7 +53,7 @@ internal sealed class HashFileSet
     {
         ImmutableArray<HashEntry> inline = inlineHashes.ToImmutableArray();
         ImmutableArray<HashEntry> entries = EntriesNamed(Path.GetFileName(fileName)).Concat(inline).ToImmutableArray();
-        return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files);
+        return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files) { HashFilesAsRead = _asRead };
     }
 
     /// <summary>
@@ -60,11 +64,11 @@ internal sealed class HashFileSet
 
     // Read first and explain after: a build with nothing to download reads every hash file, and
     // a status call before each read would only answer what the read's exception already says.
-    private static string[] ReadLines(string hashFile)
+    private static string[] ReadLines(string hashFile, out FileFingerprint fingerprint)
     {
         try
         {
-            return SmallTextFile.ReadLines(hashFile);
+            return SmallTextFile.ReadLines(hashFile, out fingerprint);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
