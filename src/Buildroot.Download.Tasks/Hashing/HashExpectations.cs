@@ -20,7 +20,7 @@ internal sealed record HashEntry(string Algorithm, string ExpectedHex, string Fi
 /// </summary>
 /// <param name="HashFileFound">True when the package has a hash file, or inline hashes for this file.</param>
 /// <param name="Entries">The entries naming this file, in file order.</param>
-/// <param name="HashFilesRead">The hash files read, for messages.</param>
+/// <param name="HashFilesRead">The hash files read, for messages and stamps.</param>
 internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashEntry> Entries, ImmutableArray<string> HashFilesRead)
 {
     /// <summary>

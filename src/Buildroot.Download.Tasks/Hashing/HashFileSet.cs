@@ -62,8 +62,8 @@ internal sealed class HashFileSet
     /// </summary>
     public IEnumerable<HashEntry> EntriesNamed(string name) => _entries.Where(entry => entry.FileName == name);
 
-    // Read first and explain after: a build with nothing to download reads every hash file, and
-    // a status call before each read would only answer what the read's exception already says.
+    // Read first and explain after: a status call before each read would only answer what the
+    // read's exception already says.
     private static string[] ReadLines(string hashFile, out FileFingerprint fingerprint)
     {
         try
