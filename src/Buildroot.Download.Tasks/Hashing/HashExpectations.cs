@@ -25,7 +25,8 @@ internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashE
 {
     /// <summary>
     /// The size and time of each of <see cref="HashFilesRead"/> when it was read (same order): a
-    /// stamp records them, so that a later build can tell the hash files unchanged without reading them.
+    /// stamp records them, so that a later build can tell the hash files unchanged without reading
+    /// them. Empty when one was written too recently to tell (<see cref="FileFingerprint.IsSettledAt"/>).
     /// </summary>
     public ImmutableArray<FileFingerprint> HashFilesAsRead { get; init; } = ImmutableArray<FileFingerprint>.Empty;
 

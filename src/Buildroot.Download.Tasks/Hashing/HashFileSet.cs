@@ -39,13 +39,17 @@ internal sealed class HashFileSet
 
         var entries = ImmutableArray.CreateBuilder<HashEntry>();
         var asRead = ImmutableArray.CreateBuilder<FileFingerprint>(files.Length);
+        bool settled = true;
         foreach (string hashFile in files)
         {
             entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile, out FileFingerprint fingerprint)));
             asRead.Add(fingerprint);
+            settled &= fingerprint.IsSettledAt(DateTime.UtcNow);
         }
 
-        return new HashFileSet(files, asRead.MoveToImmutable(), entries.ToImmutable());
+        // A hash file written just before it was read may be rewritten without its time showing
+        // it: then no fingerprints are given, and stamps record none (their lines are read again).
+        return new HashFileSet(files, settled ? asRead.MoveToImmutable() : ImmutableArray<FileFingerprint>.Empty, entries.ToImmutable());
     }
 
     /// <summary>What <paramref name="fileName"/> is checked against: the lines for its base name, then <paramref name="inlineHashes"/>.</summary>

@@ -130,6 +130,7 @@ public sealed class DownloadWrapperTests : IDisposable
     public async Task A_build_with_everything_stamped_does_not_read_hash_files_that_are_unchanged()
     {
         PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        WrittenAMinuteAgo(zlib.HashFiles[0]);
         await DownloadAsync(zlib);
         _server.ClearRequests();
 
@@ -149,8 +150,9 @@ public sealed class DownloadWrapperTests : IDisposable
     public async Task A_hash_file_rewritten_at_the_same_size_makes_the_stamped_file_checked_again()
     {
         PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
-        await DownloadAsync(zlib);
         string hashFile = zlib.HashFiles[0];
+        WrittenAMinuteAgo(hashFile);
+        await DownloadAsync(zlib);
         long size = new FileInfo(hashFile).Length;
 
         // Same size, another digest: the stamp's record of the hash file no longer holds.
@@ -163,9 +165,27 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hash_file_rewritten_within_its_clock_tick_makes_the_stamped_file_checked_again()
+    {
+        // Written just before the download: a rewrite at the same size may keep its time (a file
+        // system that keeps seconds), so the stamp must not vouch by the hash file's time alone.
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        string hashFile = zlib.HashFiles[0];
+        DateTime written = File.GetLastWriteTimeUtc(hashFile);
+        await DownloadAsync(zlib);
+
+        File.WriteAllText(hashFile, $"sha256 {Sha256(OtherContent)} zlib-1.3.1.tar.gz\n");
+        File.SetLastWriteTimeUtc(hashFile, written);
+        await DownloadAsync(zlib);
+
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+    }
+
+    [Fact]
     public async Task A_hash_file_added_to_the_package_makes_the_stamped_file_checked_against_it()
     {
         PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        WrittenAMinuteAgo(zlib.HashFiles[0]);
         await DownloadAsync(zlib);
         string extra = _folder.WriteFile("packages/zlib/extra.hash", $"sha1 {Sha1(OtherContent)} zlib-1.3.1.tar.gz\n");
 
@@ -178,6 +198,7 @@ public sealed class DownloadWrapperTests : IDisposable
     public async Task A_hash_file_touched_but_unchanged_still_keeps_the_file_without_a_request()
     {
         PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        WrittenAMinuteAgo(zlib.HashFiles[0]);
         await DownloadAsync(zlib);
         _server.ClearRequests();
         File.SetLastWriteTimeUtc(zlib.HashFiles[0], DateTime.UtcNow.AddMinutes(-5));
@@ -194,9 +215,11 @@ public sealed class DownloadWrapperTests : IDisposable
     public async Task A_stamp_that_names_no_hash_files_as_older_versions_wrote_them_still_vouches()
     {
         PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        WrittenAMinuteAgo(zlib.HashFiles[0]);
         await DownloadAsync(zlib);
         _server.ClearRequests();
         string stamp = _folder.Combine("dl", "zlib", ".brdl-verified", "zlib-1.3.1.tar.gz");
+        File.ReadAllLines(stamp).ShouldContain(line => line.StartsWith("hash-files ", StringComparison.Ordinal));
         File.WriteAllLines(stamp, File.ReadAllLines(stamp).Where(line => !line.StartsWith("hash-file", StringComparison.Ordinal)));
 
         // Other bytes, same size and time: only a trusted stamp lets them through unchecked.
@@ -539,6 +562,9 @@ public sealed class DownloadWrapperTests : IDisposable
 
     /// <summary>0777 less this process's umask: what the kernel gives a folder we create.</summary>
     private UnixFileMode ModeOfANewFolder() => File.GetUnixFileMode(Directory.CreateDirectory(_folder.Combine("umask-probe-folder")).FullName);
+
+    /// <summary>A hash file that was not written just now: its time can vouch for it (see FileFingerprint.IsSettledAt).</summary>
+    private static void WrittenAMinuteAgo(string path) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 
