@@ -129,10 +129,7 @@ public sealed class DownloadWrapperTests : IDisposable
     [Fact]
     public async Task A_build_with_everything_stamped_does_not_read_hash_files_that_are_unchanged()
     {
-        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
-        WrittenAMinuteAgo(zlib.HashFiles[0]);
-        await DownloadAsync(zlib);
-        _server.ClearRequests();
+        PackageSpec zlib = await StampedZlibAsync();
 
         // An exclusive flock on the hash file makes any read of it fail (.NET reads with a shared
         // flock), so the build passing shows the stamp's record of the hash file was enough.
@@ -149,10 +146,8 @@ public sealed class DownloadWrapperTests : IDisposable
     [Fact]
     public async Task A_hash_file_rewritten_at_the_same_size_makes_the_stamped_file_checked_again()
     {
-        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        PackageSpec zlib = await StampedZlibAsync();
         string hashFile = zlib.HashFiles[0];
-        WrittenAMinuteAgo(hashFile);
-        await DownloadAsync(zlib);
         long size = new FileInfo(hashFile).Length;
 
         // Same size, another digest: the stamp's record of the hash file no longer holds.
@@ -184,9 +179,7 @@ public sealed class DownloadWrapperTests : IDisposable
     [Fact]
     public async Task A_hash_file_added_to_the_package_makes_the_stamped_file_checked_against_it()
     {
-        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
-        WrittenAMinuteAgo(zlib.HashFiles[0]);
-        await DownloadAsync(zlib);
+        PackageSpec zlib = await StampedZlibAsync();
         string extra = _folder.WriteFile("packages/zlib/extra.hash", $"sha1 {Sha1(OtherContent)} zlib-1.3.1.tar.gz\n");
 
         await DownloadAsync(zlib with { HashFiles = [.. zlib.HashFiles, extra] });
@@ -197,10 +190,7 @@ public sealed class DownloadWrapperTests : IDisposable
     [Fact]
     public async Task A_hash_file_touched_but_unchanged_still_keeps_the_file_without_a_request()
     {
-        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
-        WrittenAMinuteAgo(zlib.HashFiles[0]);
-        await DownloadAsync(zlib);
-        _server.ClearRequests();
+        PackageSpec zlib = await StampedZlibAsync();
         File.SetLastWriteTimeUtc(zlib.HashFiles[0], DateTime.UtcNow.AddMinutes(-5));
 
         DownloadedFile file = (await DownloadAsync(zlib)).ShouldHaveSingleItem();
@@ -214,10 +204,7 @@ public sealed class DownloadWrapperTests : IDisposable
     [Fact]
     public async Task A_stamp_that_names_no_hash_files_as_older_versions_wrote_them_still_vouches()
     {
-        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
-        WrittenAMinuteAgo(zlib.HashFiles[0]);
-        await DownloadAsync(zlib);
-        _server.ClearRequests();
+        PackageSpec zlib = await StampedZlibAsync();
         string stamp = _folder.Combine("dl", "zlib", ".brdl-verified", "zlib-1.3.1.tar.gz");
         File.ReadAllLines(stamp).ShouldContain(line => line.StartsWith("hash-files ", StringComparison.Ordinal));
         File.WriteAllLines(stamp, File.ReadAllLines(stamp).Where(line => !line.StartsWith("hash-file", StringComparison.Ordinal)));
@@ -563,8 +550,18 @@ public sealed class DownloadWrapperTests : IDisposable
     /// <summary>0777 less this process's umask: what the kernel gives a folder we create.</summary>
     private UnixFileMode ModeOfANewFolder() => File.GetUnixFileMode(Directory.CreateDirectory(_folder.Combine("umask-probe-folder")).FullName);
 
-    /// <summary>A hash file that was not written just now: its time can vouch for it (see FileFingerprint.IsSettledAt).</summary>
-    private static void WrittenAMinuteAgo(string path) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
+    /// <summary>
+    /// zlib downloaded and stamped, its hash file written a minute before: not just now, so its
+    /// time can vouch for it and the stamp records it (see FileFingerprint.IsSettledAt).
+    /// </summary>
+    private async Task<PackageSpec> StampedZlibAsync()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        File.SetLastWriteTimeUtc(zlib.HashFiles[0], DateTime.UtcNow.AddMinutes(-1));
+        await DownloadAsync(zlib);
+        _server.ClearRequests();
+        return zlib;
+    }
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 
