@@ -73,8 +73,10 @@ internal sealed class SourceFile : IDisposable
 
     private static IOException LastError()
     {
+        const int NoSuchFile = 2; // ENOENT: the one callers tell apart, as .NET's own reads let them
         int errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        string message = $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        return errno == NoSuchFile ? new FileNotFoundException(message) : new IOException(message);
     }
 
     // DllImport rather than LibraryImport: the latter needs unsafe code for these one-line calls.

@@ -83,7 +83,7 @@ internal sealed class AssetCacheStep(DownloadSettings settings, DownloadFolder f
                     await folder.InstallAsync(output, finalPath, executable: false, cancellationToken).ConfigureAwait(false);
                     if (verdict.IsVerified)
                     {
-                        VerifiedStamp.Write(folder.StampPath(package, file.FileName), finalPath, verdict.Verified);
+                        VerifiedStamp.Write(folder.StampPath(package, file.FileName), finalPath, verdict.Verified, subject.Expected);
                     }
 
                     // A hit in a later cache fills the earlier read-write ones that lacked it.

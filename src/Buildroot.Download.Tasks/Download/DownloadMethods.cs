@@ -35,12 +35,13 @@ internal static partial class DownloadMethods
         Local,
     ];
 
-    private static readonly ImmutableDictionary<string, DownloadMethod> ByName =
-        All.ToImmutableDictionary(method => method.Name, StringComparer.Ordinal);
+    // Plain dictionaries, filled here and only read after: every package looks its method up,
+    // and an ImmutableDictionary (a tree, and generic code of its own to compile) cost a build
+    // with nothing to download some 25 ms of compiling on its first lookups.
+    private static readonly Dictionary<string, DownloadMethod> ByName =
+        All.ToDictionary(method => method.Name, StringComparer.Ordinal);
 
-    private static readonly ImmutableDictionary<string, DownloadMethod> ByScheme =
-        All.SelectMany(method => method.Schemes.Select(scheme => (scheme, method)))
-            .ToImmutableDictionary(pair => pair.scheme, pair => pair.method, StringComparer.Ordinal);
+    private static readonly Dictionary<string, DownloadMethod> ByScheme = IndexBySchemes();
 
     /// <summary>The names, for messages: "wget, curl, git, …".</summary>
     public static string Names => string.Join(", ", All.Select(method => method.Name));
@@ -109,6 +110,20 @@ internal static partial class DownloadMethods
             HashesCanBeChecked: reproducible,
             ArchiveSuffix: suffix,
             CreateBackend: backend);
+
+    private static Dictionary<string, DownloadMethod> IndexBySchemes()
+    {
+        var byScheme = new Dictionary<string, DownloadMethod>(StringComparer.Ordinal);
+        foreach (DownloadMethod method in All)
+        {
+            foreach (string scheme in method.Schemes)
+            {
+                byScheme.Add(scheme, method); // a scheme names one method: a second row throws here
+            }
+        }
+
+        return byScheme;
+    }
 
     private static string SchemeOf(string uri)
     {

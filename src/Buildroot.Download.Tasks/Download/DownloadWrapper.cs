@@ -44,21 +44,29 @@ internal sealed class DownloadWrapper
     /// <summary>
     /// The files of <paramref name="package"/> when every one is in the download folder with a
     /// stamp that vouches for it (see <see cref="VerifiedStamp"/>); null when any must be looked
-    /// at more closely, under the lock. Reads one small stamp and one status per file.
+    /// at more closely, under the lock. Reads one small stamp and one status per file, and one
+    /// status per hash file; the hash files themselves only when a stamp does not name them as they are.
     /// </summary>
-    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files, HashFileSet hashFiles)
+    /// <param name="hashFiles">The package's hash files, read on first call.</param>
+    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files, Func<HashFileSet> hashFiles)
     {
         if (package.TransientDownload)
         {
             return null;
         }
 
+        string[]? hashFilesNow = VerifiedStamp.Describe(package.HashFiles);
         var kept = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
         foreach (PlannedFile file in files)
         {
             string finalPath = _folder.FinalPath(package, file.FileName);
-            HashExpectations expected = PackageHashChecks.Subject(package, file, hashFiles, _settings).Expected;
-            if (!VerifiedStamp.Vouches(_folder.StampPath(package, file.FileName), finalPath, expected))
+            ImmutableArray<HashEntry> inline = file.IsMainSource ? package.InlineHashes : [];
+            if (!VerifiedStamp.Vouches(
+                    _folder.StampPath(package, file.FileName),
+                    finalPath,
+                    hashFilesNow,
+                    inline,
+                    () => PackageHashChecks.Subject(package, file, hashFiles(), _settings).Expected))
             {
                 return null;
             }
@@ -157,7 +165,7 @@ internal sealed class DownloadWrapper
                 Report(package, verdict);
                 if (verdict.IsVerified)
                 {
-                    VerifiedStamp.Write(stampPath, finalPath, verdict.Verified);
+                    VerifiedStamp.Write(stampPath, finalPath, verdict.Verified, subject.Expected);
                 }
 
                 return new DownloadedFile(finalPath, package.Name, Transient: false, verdict.IsVerified);
@@ -213,7 +221,7 @@ internal sealed class DownloadWrapper
                     await _folder.InstallAsync(output, finalPath, fetched.Executable, cancellationToken).ConfigureAwait(false);
                     if (verdict.IsVerified)
                     {
-                        VerifiedStamp.Write(_folder.StampPath(package, file.FileName), finalPath, verdict.Verified);
+                        VerifiedStamp.Write(_folder.StampPath(package, file.FileName), finalPath, verdict.Verified, subject.Expected);
                     }
 
                     return new DownloadedFile(finalPath, package.Name, package.TransientDownload, verdict.IsVerified);

@@ -29,12 +29,13 @@ internal sealed class PackageDownloader
     public async Task<ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, CancellationToken cancellationToken)
     {
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
-        HashFileSet hashFiles = HashFileSet.Read(package.HashFiles);
+        HashFileSet? hashFiles = null;
+        HashFileSet HashFiles() => hashFiles ??= HashFileSet.Read(package.HashFiles);
 
         // The path of a build with nothing to download: a file only ever appears under its final
         // name by an atomic rename, and its stamp is written after it, so stamps that vouch for
-        // every file need neither the lock nor the network.
-        if (_wrapper.KeptByTheirStamps(package, files, hashFiles) is { } kept)
+        // every file need neither the lock nor the network (nor, mostly, the hash files).
+        if (_wrapper.KeptByTheirStamps(package, files, HashFiles) is { } kept)
         {
             return kept;
         }
@@ -50,7 +51,7 @@ internal sealed class PackageDownloader
             var downloaded = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
             foreach (PlannedFile file in files)
             {
-                downloaded.Add(await _wrapper.DownloadAsync(package, file, hashFiles, cancellationToken).ConfigureAwait(false));
+                downloaded.Add(await _wrapper.DownloadAsync(package, file, HashFiles(), cancellationToken).ConfigureAwait(false));
             }
 
             return downloaded.MoveToImmutable();

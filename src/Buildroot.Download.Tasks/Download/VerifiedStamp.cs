@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Collections.Immutable;
 using Buildroot.Download.Tasks.Hashing;
 using Buildroot.Download.Tasks.Infrastructure;
 
@@ -11,49 +11,92 @@ namespace Buildroot.Download.Tasks.Download;
 /// unchanged (any rewrite, including Buildroot's rename over it, changes them) and every hash
 /// now expected is among those it matched (a new or changed hash line forces a real check).
 /// A stamp that cannot be read is simply not trusted.
+/// <para>
+/// When the file matched every line its hash files hold for it, the stamp also records those
+/// hash files with their size and time as read: while they are unchanged, the lines they hold
+/// are the ones matched, so a build with nothing to download need not read them (half its
+/// reads); a changed, added or removed hash file sends the check back to the lines.
+/// </para>
 /// </summary>
 internal static class VerifiedStamp
 {
     private const string Header = "brdl-verified 1";
 
-    public static bool Vouches(string stampPath, string filePath, HashExpectations expected)
+    // "hash-files <count>", then "hash-file <size> <ticks> <path>" for each. The first readers of
+    // stamps took every line after the second for a hash matched: to them these match nothing.
+    private const string HashFilesCount = "hash-files ";
+    private const string HashFileLine = "hash-file ";
+
+    /// <summary>True when the stamp vouches for the file, checked against the hash lines of <paramref name="expected"/>.</summary>
+    public static bool Vouches(string stampPath, string filePath, HashExpectations expected) =>
+        !expected.Entries.IsEmpty && ReadFor(stampPath, filePath) is { } stamp && MatchedAll(stamp, expected.Entries);
+
+    /// <summary>
+    /// True when the stamp vouches for the file, reading the hash files only when the stamp does
+    /// not name them as <paramref name="hashFilesNow"/> describes them.
+    /// </summary>
+    /// <param name="hashFilesNow">The package's hash files as they are (<see cref="Describe"/>); null when one cannot be looked at.</param>
+    /// <param name="inlineHashes">The <c>Hash</c> metadata that applies to this file: not in any hash file, so always compared.</param>
+    /// <param name="expected">What the file is checked against, read from the hash files: asked only when needed.</param>
+    public static bool Vouches(string stampPath, string filePath, string[]? hashFilesNow, ImmutableArray<HashEntry> inlineHashes, Func<HashExpectations> expected)
     {
-        try
-        {
-            if (expected.Entries.IsEmpty)
-            {
-                return false;
-            }
-
-            // No stamp is the usual case for a file not yet checked: the read's FileNotFound says so.
-            string[] lines = SmallTextFile.ReadLines(stampPath);
-            var file = new FileInfo(filePath);
-            if (lines.Length < 2 || lines[0] != Header || lines[1] != Fingerprint(file))
-            {
-                return false;
-            }
-
-            var verified = lines.Skip(2).ToHashSet(StringComparer.Ordinal);
-            return expected.Entries.All(entry => verified.Contains(Key(entry)));
-        }
-        catch (IOException)
+        if (ReadFor(stampPath, filePath) is not { } stamp)
         {
             return false;
         }
-        catch (UnauthorizedAccessException)
+
+        if (hashFilesNow is not null && NamesAll(stamp, hashFilesNow))
         {
-            return false;
+            return MatchedAll(stamp, inlineHashes);
         }
+
+        HashExpectations lines = expected();
+        return !lines.Entries.IsEmpty && MatchedAll(stamp, lines.Entries);
     }
 
-    /// <summary>Records that <paramref name="filePath"/> matched <paramref name="verified"/>; best effort (a read-only shared folder just means no stamp).</summary>
-    public static void Write(string stampPath, string filePath, IEnumerable<HashEntry> verified)
+    /// <summary>
+    /// The lines a stamp holds for <paramref name="hashFiles"/> as they are now (each path once, in
+    /// order, as <see cref="HashFileSet.Read"/> reads them); null when one is missing.
+    /// </summary>
+    public static string[]? Describe(ImmutableArray<string> hashFiles)
     {
+        var lines = new List<string>(hashFiles.Length + 1) { HashFilesCount };
+        for (int i = 0; i < hashFiles.Length; i++)
+        {
+            string hashFile = hashFiles[i];
+            if (hashFiles.IndexOf(hashFile, 0, i, StringComparer.Ordinal) >= 0)
+            {
+                continue; // named twice, read once
+            }
+
+            if (FileFingerprint.Of(hashFile) is not { } fingerprint)
+            {
+                return null;
+            }
+
+            lines.Add($"{HashFileLine}{fingerprint} {hashFile}");
+        }
+
+        lines[0] = HashFilesCount + (lines.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return [.. lines];
+    }
+
+    /// <summary>
+    /// Records that <paramref name="filePath"/> matched <paramref name="verified"/>, of what
+    /// <paramref name="expected"/> lists; best effort (a read-only shared folder just means no stamp).
+    /// </summary>
+    public static void Write(string stampPath, string filePath, IEnumerable<HashEntry> verified, HashExpectations expected)
+    {
+        string[] matched = verified.Select(Key).Distinct(StringComparer.Ordinal).ToArray();
+        IEnumerable<string> hashFiles = expected.HashFilesAsRead.Length == expected.HashFilesRead.Length &&
+            expected.Entries.All(entry => matched.Contains(Key(entry), StringComparer.Ordinal))
+                ? HashFilesAsRead(expected)
+                : [];
         string temporary = TemporaryFiles.NameFor(stampPath);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);
-            File.WriteAllLines(temporary, new[] { Header, Fingerprint(new FileInfo(filePath)) }.Concat(verified.Select(Key).Distinct()));
+            File.WriteAllLines(temporary, new[] { Header, Fingerprint(filePath) }.Concat(matched).Concat(hashFiles));
             File.Move(temporary, stampPath, overwrite: true);
         }
         catch (IOException)
@@ -68,8 +111,64 @@ internal static class VerifiedStamp
         }
     }
 
-    private static string Fingerprint(FileInfo file) =>
-        string.Create(CultureInfo.InvariantCulture, $"{file.Length} {file.LastWriteTimeUtc.Ticks}");
+    /// <summary>The stamp's lines when it is one and describes the file as it is now; null otherwise.</summary>
+    private static string[]? ReadFor(string stampPath, string filePath)
+    {
+        try
+        {
+            // No stamp is the usual case for a file not yet checked: the read's FileNotFound says so.
+            string[] lines = SmallTextFile.ReadLines(stampPath);
+            return lines.Length >= 2 && lines[0] == Header && lines[1] == Fingerprint(filePath) ? lines : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool MatchedAll(string[] stamp, ImmutableArray<HashEntry> entries)
+    {
+        foreach (HashEntry entry in entries)
+        {
+            if (Array.IndexOf(stamp, Key(entry), 2) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the stamp records exactly the hash files of <paramref name="hashFilesNow"/>, each as it is now.</summary>
+    private static bool NamesAll(string[] stamp, string[] hashFilesNow)
+    {
+        foreach (string line in hashFilesNow)
+        {
+            if (Array.IndexOf(stamp, line, 2) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<string> HashFilesAsRead(HashExpectations expected)
+    {
+        yield return HashFilesCount + expected.HashFilesRead.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < expected.HashFilesRead.Length; i++)
+        {
+            yield return $"{HashFileLine}{expected.HashFilesAsRead[i]} {expected.HashFilesRead[i]}";
+        }
+    }
+
+    /// <summary>The file's fingerprint as a stamp writes it; a missing file throws (and so is not vouched for).</summary>
+    private static string Fingerprint(string filePath) =>
+        FileFingerprint.Of(filePath)?.ToString() ?? throw new FileNotFoundException(null, filePath);
 
     private static string Key(HashEntry entry) => $"{entry.Algorithm}:{entry.ExpectedHex.ToLowerInvariant()}";
 }

@@ -20,9 +20,16 @@ internal sealed record HashEntry(string Algorithm, string ExpectedHex, string Fi
 /// </summary>
 /// <param name="HashFileFound">True when the package has a hash file, or inline hashes for this file.</param>
 /// <param name="Entries">The entries naming this file, in file order.</param>
-/// <param name="HashFilesRead">The hash files read, for messages.</param>
+/// <param name="HashFilesRead">The hash files read, for messages and stamps.</param>
 internal sealed record HashExpectations(bool HashFileFound, ImmutableArray<HashEntry> Entries, ImmutableArray<string> HashFilesRead)
 {
+    /// <summary>
+    /// The size and time of each of <see cref="HashFilesRead"/> when it was read (same order): a
+    /// stamp records them, so that a later build can tell the hash files unchanged without reading
+    /// them. Empty when one was written too recently to tell (<see cref="FileFingerprint.IsSettledAt"/>).
+    /// </summary>
+    public ImmutableArray<FileFingerprint> HashFilesAsRead { get; init; } = ImmutableArray<FileFingerprint>.Empty;
+
     /// <summary>The algorithms to compute while a copy streams in: those listed that check-hash knows.</summary>
     public IEnumerable<string> KnownAlgorithms => Entries.Select(entry => entry.Algorithm).Where(HashAlgorithms.IsKnown).Distinct(StringComparer.Ordinal);
 

@@ -9,14 +9,16 @@ namespace Buildroot.Download.Tasks.Hashing;
 /// </summary>
 internal sealed class HashFileSet
 {
-    public static readonly HashFileSet None = new(ImmutableArray<string>.Empty, ImmutableArray<HashEntry>.Empty);
+    public static readonly HashFileSet None = new(ImmutableArray<string>.Empty, ImmutableArray<FileFingerprint>.Empty, ImmutableArray<HashEntry>.Empty);
 
     private readonly ImmutableArray<string> _files;
+    private readonly ImmutableArray<FileFingerprint> _asRead;
     private readonly ImmutableArray<HashEntry> _entries;
 
-    private HashFileSet(ImmutableArray<string> files, ImmutableArray<HashEntry> entries)
+    private HashFileSet(ImmutableArray<string> files, ImmutableArray<FileFingerprint> asRead, ImmutableArray<HashEntry> entries)
     {
         _files = files;
+        _asRead = asRead;
         _entries = entries;
     }
 
@@ -36,12 +38,18 @@ internal sealed class HashFileSet
         }
 
         var entries = ImmutableArray.CreateBuilder<HashEntry>();
+        var asRead = ImmutableArray.CreateBuilder<FileFingerprint>(files.Length);
+        bool settled = true;
         foreach (string hashFile in files)
         {
-            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile)));
+            entries.AddRange(HashFileParser.Parse(hashFile, ReadLines(hashFile, out FileFingerprint fingerprint)));
+            asRead.Add(fingerprint);
+            settled &= fingerprint.IsSettledAt(DateTime.UtcNow);
         }
 
-        return new HashFileSet(files, entries.ToImmutable());
+        // A hash file written just before it was read may be rewritten without its time showing
+        // it: then no fingerprints are given, and stamps record none (their lines are read again).
+        return new HashFileSet(files, settled ? asRead.MoveToImmutable() : ImmutableArray<FileFingerprint>.Empty, entries.ToImmutable());
     }
 
     /// <summary>What <paramref name="fileName"/> is checked against: the lines for its base name, then <paramref name="inlineHashes"/>.</summary>
@@ -49,7 +57,7 @@ internal sealed class HashFileSet
     {
         ImmutableArray<HashEntry> inline = inlineHashes.ToImmutableArray();
         ImmutableArray<HashEntry> entries = EntriesNamed(Path.GetFileName(fileName)).Concat(inline).ToImmutableArray();
-        return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files);
+        return new HashExpectations(!_files.IsEmpty || !inline.IsEmpty, entries, _files) { HashFilesAsRead = _asRead };
     }
 
     /// <summary>
@@ -58,13 +66,13 @@ internal sealed class HashFileSet
     /// </summary>
     public IEnumerable<HashEntry> EntriesNamed(string name) => _entries.Where(entry => entry.FileName == name);
 
-    // Read first and explain after: a build with nothing to download reads every hash file, and
-    // a status call before each read would only answer what the read's exception already says.
-    private static string[] ReadLines(string hashFile)
+    // Read first and explain after: a status call before each read would only answer what the
+    // read's exception already says.
+    private static string[] ReadLines(string hashFile, out FileFingerprint fingerprint)
     {
         try
         {
-            return SmallTextFile.ReadLines(hashFile);
+            return SmallTextFile.ReadLines(hashFile, out fingerprint);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

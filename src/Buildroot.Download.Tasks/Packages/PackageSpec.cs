@@ -19,8 +19,12 @@ internal sealed record PackageSpec
     /// <summary>
     /// Where the package is declared, for MSBuild to point its errors at: the manifest's
     /// <c>$(eval $(…-package))</c> line, or the <c>BuildrootPackage</c> item in its project.
+    /// Found when first asked (see <see cref="Declaration"/>): only messages ask.
     /// </summary>
-    public SourceLocation? Location { get; init; }
+    public SourceLocation? Location => Declaration?.Value;
+
+    /// <summary>Finds <see cref="Location"/>; null when the package was not declared in a file.</summary>
+    public DeferredLocation? Declaration { get; init; }
 
     /// <summary>
     /// <c>FOO_VERSION</c> as given, unsanitized (Buildroot's <c>FOO_DL_VERSION</c>): shown in

@@ -32,7 +32,7 @@ internal sealed class SettingsCollector(IBuildLog log)
     /// </summary>
     /// <param name="where">What holds it, for the message ("BuildrootPrimarySite", "Package 'zlib': its Site metadata").</param>
     /// <param name="declared">The line that declares it, when it is an item's metadata.</param>
-    public void WarnAboutPassword(string where, string? value, SourceLocation? declared = null)
+    public void WarnAboutPassword(string where, string? value, DeferredLocation? declared = null)
     {
         if (value is not null && SecretRedactor.HoldsPassword(value))
         {
@@ -42,7 +42,7 @@ internal sealed class SettingsCollector(IBuildLog log)
                     $"{where} holds a password ({value.Trim()}). The console hides it, but MSBuild records every property and item, " +
                     "with its value, in binary logs (-bl) and detailed logs. Remove it from the project and the command line, and put " +
                     "the credentials in ~/.netrc (or in a file named by the NETRC environment variable): the downloads read them from there."),
-                declared);
+                declared?.Value);
         }
     }
 }

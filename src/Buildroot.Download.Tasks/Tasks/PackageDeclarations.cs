@@ -10,39 +10,46 @@ namespace Buildroot.Download.Tasks;
 /// about it there: a package read from a manifest is declared by the manifest's line
 /// (<c>DefiningManifest</c>, <c>DefiningManifestLine</c>); one written in a project by the element
 /// of that project whose <c>Include</c> names it. MSBuild tells a task the project
-/// (<c>DefiningProjectFullPath</c>) but not the line, so the project is read for it, once per project.
+/// (<c>DefiningProjectFullPath</c>) but not the line, so the project is read for it, once per
+/// project, and only when a message needs it (a build with nothing to report reads none).
 /// </summary>
 internal sealed class PackageDeclarations
 {
     private const string ItemType = "BuildrootPackage";
 
+    // Messages about packages come from the download workers, several at once.
+    private readonly object _gate = new();
     private readonly Dictionary<string, IReadOnlyDictionary<string, int>> _linesByProject = new(StringComparer.Ordinal);
 
-    public SourceLocation? Of(ITaskItem item)
+    public DeferredLocation Of(ITaskItem item)
     {
         if (item.GetMetadata("DefiningManifest") is { Length: > 0 } manifest)
         {
-            return new SourceLocation(manifest, int.TryParse(item.GetMetadata("DefiningManifestLine"), NumberStyles.None, CultureInfo.InvariantCulture, out int line) ? line : 0);
+            return new DeferredLocation(new SourceLocation(manifest, int.TryParse(item.GetMetadata("DefiningManifestLine"), NumberStyles.None, CultureInfo.InvariantCulture, out int line) ? line : 0));
         }
 
         if (item.GetMetadata("DefiningProjectFullPath") is not { Length: > 0 } project)
         {
-            return null;
+            return new DeferredLocation(known: null);
         }
 
         // Line 0 when the Include is not written out (a property, a wildcard): MSBuild then points at the project.
-        return new SourceLocation(project, LinesOf(project).TryGetValue(item.ItemSpec.Trim(), out int declared) ? declared : 0);
+        string name = item.ItemSpec.Trim();
+        return new DeferredLocation(() => new SourceLocation(project, LinesOf(project).TryGetValue(name, out int declared) ? declared : 0));
     }
 
     private IReadOnlyDictionary<string, int> LinesOf(string project)
     {
-        if (!_linesByProject.TryGetValue(project, out IReadOnlyDictionary<string, int>? lines))
+        lock (_gate)
         {
-            lines = Read(project);
-            _linesByProject[project] = lines;
-        }
+            if (!_linesByProject.TryGetValue(project, out IReadOnlyDictionary<string, int>? lines))
+            {
+                lines = Read(project);
+                _linesByProject[project] = lines;
+            }
 
-        return lines;
+            return lines;
+        }
     }
 
     /// <summary>The first line that declares each name, read from the project's XML; empty when it cannot be read.</summary>

@@ -184,7 +184,7 @@ public abstract class PackageTask : BuildrootTask
         var declarations = new PackageDeclarations();
         foreach (ITaskItem item in Packages)
         {
-            SourceLocation? declared = declarations.Of(item);
+            DeferredLocation declared = declarations.Of(item);
             Dictionary<string, string> metadata = MetadataOf(item);
             foreach ((string name, string value) in metadata)
             {
@@ -193,7 +193,7 @@ public abstract class PackageTask : BuildrootTask
 
             try
             {
-                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, metadata, ProjectDirectoryOf(item)) with { Location = declared };
+                PackageSpec spec = PackageSpecFactory.Create(item.ItemSpec, metadata, ProjectDirectoryOf(item)) with { Declaration = declared };
                 if (!names.Add(spec.Name))
                 {
                     throw new BrdlException(FailureScope.Package, MessageCodes.PackageDefinedTwice, $"The package '{spec.Name}' is declared twice (as a BuildrootPackage item or a manifest); keep one.");
@@ -203,7 +203,7 @@ public abstract class PackageTask : BuildrootTask
             }
             catch (BrdlException e)
             {
-                log.Error(e.Code, e.Message, e.Location ?? declared);
+                log.Error(e.Code, e.Message, e.Location ?? declared.Value);
                 failed = true;
             }
         }

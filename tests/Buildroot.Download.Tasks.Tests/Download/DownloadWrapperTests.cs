@@ -127,6 +127,99 @@ public sealed class DownloadWrapperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_with_everything_stamped_does_not_read_hash_files_that_are_unchanged()
+    {
+        PackageSpec zlib = await StampedZlibAsync();
+
+        // An exclusive flock on the hash file makes any read of it fail (.NET reads with a shared
+        // flock), so the build passing shows the stamp's record of the hash file was enough.
+        using var holder = CrossProcessLockTests.StartFlockHolder(zlib.HashFiles[0], seconds: 20);
+        var later = new RecordingLog();
+
+        DownloadedFile file = (await DownloadAsync([zlib], log: later)).ShouldHaveSingleItem();
+
+        file.Verified.ShouldBeTrue();
+        later.Errors.ShouldBeEmpty();
+        _server.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_hash_file_rewritten_at_the_same_size_makes_the_stamped_file_checked_again()
+    {
+        PackageSpec zlib = await StampedZlibAsync();
+        string hashFile = zlib.HashFiles[0];
+        long size = new FileInfo(hashFile).Length;
+
+        // Same size, another digest: the stamp's record of the hash file no longer holds.
+        File.WriteAllText(hashFile, $"sha256 {Sha256(OtherContent)} zlib-1.3.1.tar.gz\n");
+        new FileInfo(hashFile).Length.ShouldBe(size);
+        await DownloadAsync(zlib);
+
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+        _log.Errors.ShouldNotBeEmpty("the server has only the old bytes, which the new line refuses");
+    }
+
+    [Fact]
+    public async Task A_hash_file_rewritten_within_its_clock_tick_makes_the_stamped_file_checked_again()
+    {
+        // Written just before the download: a rewrite at the same size may keep its time (a file
+        // system that keeps seconds), so the stamp must not vouch by the hash file's time alone.
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        string hashFile = zlib.HashFiles[0];
+        DateTime written = File.GetLastWriteTimeUtc(hashFile);
+        await DownloadAsync(zlib);
+
+        File.WriteAllText(hashFile, $"sha256 {Sha256(OtherContent)} zlib-1.3.1.tar.gz\n");
+        File.SetLastWriteTimeUtc(hashFile, written);
+        await DownloadAsync(zlib);
+
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+    }
+
+    [Fact]
+    public async Task A_hash_file_added_to_the_package_makes_the_stamped_file_checked_against_it()
+    {
+        PackageSpec zlib = await StampedZlibAsync();
+        string extra = _folder.WriteFile("packages/zlib/extra.hash", $"sha1 {Sha1(OtherContent)} zlib-1.3.1.tar.gz\n");
+
+        await DownloadAsync(zlib with { HashFiles = [.. zlib.HashFiles, extra] });
+
+        _log.Warnings.ShouldContain(w => w.Code == MessageCodes.ExistingFileWrongHash);
+    }
+
+    [Fact]
+    public async Task A_hash_file_touched_but_unchanged_still_keeps_the_file_without_a_request()
+    {
+        PackageSpec zlib = await StampedZlibAsync();
+        File.SetLastWriteTimeUtc(zlib.HashFiles[0], DateTime.UtcNow.AddMinutes(-5));
+
+        DownloadedFile file = (await DownloadAsync(zlib)).ShouldHaveSingleItem();
+
+        file.Verified.ShouldBeTrue();
+        _server.Requests.ShouldBeEmpty();
+        _log.Warnings.ShouldBeEmpty();
+        _log.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_stamp_that_names_no_hash_files_as_older_versions_wrote_them_still_vouches()
+    {
+        PackageSpec zlib = await StampedZlibAsync();
+        string stamp = _folder.Combine("dl", "zlib", ".brdl-verified", "zlib-1.3.1.tar.gz");
+        File.ReadAllLines(stamp).ShouldContain(line => line.StartsWith("hash-files ", StringComparison.Ordinal));
+        File.WriteAllLines(stamp, File.ReadAllLines(stamp).Where(line => !line.StartsWith("hash-file", StringComparison.Ordinal)));
+
+        // Other bytes, same size and time: only a trusted stamp lets them through unchecked.
+        DateTime written = File.GetLastWriteTimeUtc(FinalPath);
+        File.WriteAllBytes(FinalPath, Content.Select(b => (byte)(b ^ 1)).ToArray());
+        File.SetLastWriteTimeUtc(FinalPath, written);
+        await DownloadAsync(zlib);
+
+        _server.Requests.ShouldBeEmpty();
+        _log.Warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_new_hash_line_makes_the_existing_file_checked_again()
     {
         await DownloadAsync(Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz"));
@@ -456,6 +549,19 @@ public sealed class DownloadWrapperTests : IDisposable
 
     /// <summary>0777 less this process's umask: what the kernel gives a folder we create.</summary>
     private UnixFileMode ModeOfANewFolder() => File.GetUnixFileMode(Directory.CreateDirectory(_folder.Combine("umask-probe-folder")).FullName);
+
+    /// <summary>
+    /// zlib downloaded and stamped, its hash file written a minute before: not just now, so its
+    /// time can vouch for it and the stamp records it (see FileFingerprint.IsSettledAt).
+    /// </summary>
+    private async Task<PackageSpec> StampedZlibAsync()
+    {
+        PackageSpec zlib = Zlib(hashFileLines: $"sha256 {Sha256(Content)} zlib-1.3.1.tar.gz");
+        File.SetLastWriteTimeUtc(zlib.HashFiles[0], DateTime.UtcNow.AddMinutes(-1));
+        await DownloadAsync(zlib);
+        _server.ClearRequests();
+        return zlib;
+    }
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 

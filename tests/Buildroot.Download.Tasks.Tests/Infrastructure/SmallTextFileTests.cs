@@ -23,6 +23,8 @@ public sealed class SmallTextFileTests : IDisposable
         File.WriteAllBytes(path, Encoding.UTF8.GetBytes(content));
 
         SmallTextFile.ReadLines(path).ShouldBe(File.ReadAllLines(path));
+        SmallTextFile.ReadLines(path, out FileFingerprint asRead).ShouldBe(File.ReadAllLines(path));
+        asRead.ShouldBe(FileFingerprint.Of(path)!.Value, "a stamp compares the fingerprint taken at the read with one taken by path later");
     }
 
     [Fact]
@@ -38,6 +40,7 @@ public sealed class SmallTextFileTests : IDisposable
     public void A_missing_file_is_the_IO_error_callers_expect()
     {
         Should.Throw<FileNotFoundException>(() => SmallTextFile.ReadLines(_folder.Combine("absent")));
+        Should.Throw<FileNotFoundException>(() => SmallTextFile.ReadLines(_folder.Combine("absent"), out _));
     }
 
     public void Dispose() => _folder.Dispose();
