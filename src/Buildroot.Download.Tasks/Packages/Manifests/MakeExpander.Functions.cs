@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
@@ -68,6 +69,7 @@ internal sealed partial class MakeExpander
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Foreach(StringBuilder output, string text, List<TextRange> args, int line)
     {
         string name = ToText(text, args[0], line).Trim();
@@ -95,6 +97,7 @@ internal sealed partial class MakeExpander
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Call(StringBuilder output, string[] args, int line)
     {
         string name = args[0].Trim();

