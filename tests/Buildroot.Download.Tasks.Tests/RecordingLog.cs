@@ -8,7 +8,6 @@ internal sealed class RecordingLog : IBuildLog
 {
     private readonly ConcurrentQueue<(string Kind, string? Code, string Text)> _entries = new();
     private readonly ConcurrentQueue<SourceLocation> _locations = new();
-    private readonly ConcurrentQueue<(string Code, string Text, SourceLocation? Location)> _located = new();
 
     public IReadOnlyList<string> Messages => Of("message");
 
@@ -31,24 +30,20 @@ internal sealed class RecordingLog : IBuildLog
     /// <summary>The file and line each located warning or error pointed at, in order.</summary>
     public IReadOnlyList<SourceLocation> Locations => _locations.ToArray();
 
-    /// <summary>Each warning and error with where it pointed (null: nowhere), in order.</summary>
-    public IReadOnlyList<(string Code, string Text, SourceLocation? Location)> Located => _located.ToArray();
-
     public void Warning(string code, string text, SourceLocation? location)
     {
-        Locate(code, text, location);
+        Locate(location);
         Warning(code, text);
     }
 
     public void Error(string code, string text, SourceLocation? location)
     {
-        Locate(code, text, location);
+        Locate(location);
         Error(code, text);
     }
 
-    private void Locate(string code, string text, SourceLocation? location)
+    private void Locate(SourceLocation? location)
     {
-        _located.Enqueue((code, text, location));
         if (location is { } where)
         {
             _locations.Enqueue(where);

@@ -124,7 +124,11 @@ internal sealed class ProcessRunner
         return said.Trim().Length == 0 ? string.Empty : $" It had said: {SecretRedactor.Redact(LastLines(said))}";
     }
 
-    private static ProcessStartInfo CreateStartInfo(ExternalCommand command)
+    /// <summary>
+    /// The start of <paramref name="command"/>: its arguments as a list (never a shell string), its
+    /// environment on top of this process's, every stream redirected. Also what the benchmarks start.
+    /// </summary>
+    internal static ProcessStartInfo CreateStartInfo(ExternalCommand command)
     {
         var startInfo = new ProcessStartInfo(command.FileName)
         {

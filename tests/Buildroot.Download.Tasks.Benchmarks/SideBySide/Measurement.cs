@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Benchmarks.SideBySide;
 
@@ -35,38 +37,13 @@ internal static class Measurement
     public static Sample Run(BenchCommand command)
     {
         string memoryFile = Path.GetTempFileName();
-        var startInfo = new ProcessStartInfo(MeasuresMemory ? GnuTime : command.Program)
+        string[] timed = MeasuresMemory ? [GnuTime, "-f", "%M", "-o", memoryFile, "--", command.Program] : [command.Program];
+        ProcessStartInfo startInfo = ProcessRunner.CreateStartInfo(new ExternalCommand(timed[0])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = command.WorkingDirectory ?? System.Environment.CurrentDirectory,
-        };
-        if (MeasuresMemory)
-        {
-            foreach (string argument in new[] { "-f", "%M", "-o", memoryFile, "--", command.Program })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (string argument in command.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach ((string name, string? value) in command.Environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
+            Arguments = [.. timed[1..], .. command.Arguments],
+            WorkingDirectory = command.WorkingDirectory,
+            Environment = command.Environment.ToImmutableDictionary(StringComparer.Ordinal),
+        });
 
         var output = new StringBuilder();
         var clock = Stopwatch.StartNew();
