@@ -29,7 +29,7 @@ internal static class VerifiedStamp
 
     /// <summary>True when the stamp vouches for the file, checked against the hash lines of <paramref name="expected"/>.</summary>
     public static bool Vouches(string stampPath, string filePath, HashExpectations expected) =>
-        !expected.Entries.IsEmpty && ReadFor(stampPath, filePath) is { } stamp && MatchedAll(stamp, expected.Entries);
+        Vouches(stampPath, filePath, hashFilesNow: null, inlineHashes: [], () => expected);
 
     /// <summary>
     /// True when the stamp vouches for the file, reading the hash files only when the stamp does
@@ -60,7 +60,7 @@ internal static class VerifiedStamp
     /// </summary>
     public static string[]? Describe(ImmutableArray<string> hashFiles)
     {
-        var lines = new List<string>(hashFiles.Length + 1) { HashFilesCount };
+        var described = new List<(FileFingerprint, string)>(hashFiles.Length);
         for (int i = 0; i < hashFiles.Length; i++)
         {
             string hashFile = hashFiles[i];
@@ -74,11 +74,10 @@ internal static class VerifiedStamp
                 return null;
             }
 
-            lines.Add($"{HashFileLine}{fingerprint} {hashFile}");
+            described.Add((fingerprint, hashFile));
         }
 
-        lines[0] = HashFilesCount + (lines.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return [.. lines];
+        return HashFileLines(described);
     }
 
     /// <summary>
@@ -90,7 +89,7 @@ internal static class VerifiedStamp
         string[] matched = verified.Select(Key).Distinct(StringComparer.Ordinal).ToArray();
         IEnumerable<string> hashFiles = expected.HashFilesAsRead.Length == expected.HashFilesRead.Length &&
             expected.Entries.All(entry => matched.Contains(Key(entry), StringComparer.Ordinal))
-                ? HashFilesAsRead(expected)
+                ? HashFileLines([.. expected.HashFilesAsRead.Zip(expected.HashFilesRead)])
                 : [];
         string temporary = TemporaryFiles.NameFor(stampPath);
         try
@@ -157,14 +156,12 @@ internal static class VerifiedStamp
         return true;
     }
 
-    private static IEnumerable<string> HashFilesAsRead(HashExpectations expected)
-    {
-        yield return HashFilesCount + expected.HashFilesRead.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        for (int i = 0; i < expected.HashFilesRead.Length; i++)
-        {
-            yield return $"{HashFileLine}{expected.HashFilesAsRead[i]} {expected.HashFilesRead[i]}";
-        }
-    }
+    /// <summary>The lines that name <paramref name="hashFiles"/> with their fingerprints: how a stamp records them, and how they are compared.</summary>
+    private static string[] HashFileLines(List<(FileFingerprint Fingerprint, string Path)> hashFiles) =>
+    [
+        HashFilesCount + hashFiles.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        .. hashFiles.Select(file => $"{HashFileLine}{file.Fingerprint} {file.Path}"),
+    ];
 
     /// <summary>The file's fingerprint as a stamp writes it; a missing file throws (and so is not vouched for).</summary>
     private static string Fingerprint(string filePath) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Buildroot.Download.Tasks.Infrastructure;
@@ -58,7 +57,7 @@ internal sealed record LockRecord(int ProcessId, DateTimeOffset Since, string Pu
     /// </summary>
     public static LockRecord? TryRead(string lockFilePath)
     {
-        if (OperatingSystem.IsWindows() || ReadWithoutLocking(lockFilePath) is not { } text)
+        if (OperatingSystem.IsWindows() || ReadWithoutLocking(lockFilePath) is not { } lines)
         {
             return null;
         }
@@ -66,7 +65,7 @@ internal sealed record LockRecord(int ProcessId, DateTimeOffset Since, string Pu
         int? processId = null;
         DateTimeOffset? since = null;
         string? purpose = null;
-        foreach (string line in text.Split('\n'))
+        foreach (string line in lines)
         {
             if (line.StartsWith("pid ", StringComparison.Ordinal) && int.TryParse(line[4..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             {
@@ -85,41 +84,16 @@ internal sealed record LockRecord(int ProcessId, DateTimeOffset Since, string Pu
         return processId is { } id && since is { } when && purpose is not null ? new LockRecord(id, when, purpose) : null;
     }
 
-    private static string? ReadWithoutLocking(string path)
+    /// <summary>The lines of the lock file, read (on Linux) straight through the C library, which takes no lock; null when it cannot be read.</summary>
+    private static string[]? ReadWithoutLocking(string path)
     {
-        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
         try
         {
-            int descriptor = Open(path, ReadOnlyCloseOnExec);
-            if (descriptor < 0)
-            {
-                return null;
-            }
-
-            try
-            {
-                byte[] buffer = new byte[4096];
-                nint count = Read(descriptor, buffer, buffer.Length);
-                return count > 0 ? Encoding.UTF8.GetString(buffer, 0, (int)count) : null;
-            }
-            finally
-            {
-                _ = Close(descriptor);
-            }
+            return SmallTextFile.ReadLines(path);
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EntryPointNotFoundException or DllNotFoundException)
         {
             return null;
         }
     }
-
-    // DllImport rather than LibraryImport: the latter needs unsafe code for these one-line calls.
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static extern nint Read(int descriptor, byte[] buffer, nint count);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int Close(int descriptor);
 }

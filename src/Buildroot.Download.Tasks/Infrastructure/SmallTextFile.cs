@@ -1,5 +1,4 @@
 using System.Text;
-using Buildroot.Download.Tasks.Archives;
 using Microsoft.Win32.SafeHandles;
 
 namespace Buildroot.Download.Tasks.Infrastructure;

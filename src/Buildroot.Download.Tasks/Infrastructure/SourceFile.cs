@@ -2,10 +2,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Buildroot.Download.Tasks.Archives;
+namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
-/// A file being archived, read with the fewest system calls: on Linux <c>open</c> (never
+/// A file read with the fewest system calls (each file of an archived tree, each stamp of a
+/// build with nothing to download, see <see cref="SmallTextFile"/>): on Linux <c>open</c> (never
 /// following a symbolic link: a file swapped for one since it was listed is refused),
 /// <c>pread</c> and <c>close</c> straight from the C library, one small stub each, where .NET's
 /// file handles add a status call per file and a dozen methods the runtime recompiles while a
