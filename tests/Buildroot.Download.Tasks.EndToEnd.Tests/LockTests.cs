@@ -33,11 +33,18 @@ public sealed class LockTests(PackedPackage package, ITestOutputHelper output)
         server.Requests.ShouldBeEmpty();
     }
 
-    [RequiresToolsFact("flock", "cat")]
-    public async Task Build_waits_while_another_process_holds_the_package_lock_then_downloads()
+    [RequiresToolsTheory("flock", "cat")]
+    [InlineData(false)]
+    [InlineData(true)] // DOTNET_SYSTEM_IO_DISABLEFILELOCKING=1: .NET takes no flock for FileShare.None; the package takes its own
+    public async Task Build_waits_while_another_process_holds_the_package_lock_then_downloads(bool dotnetFileLockingOff)
     {
         using var server = new LoopbackHttpServer();
         using EndToEndProject project = ZlibProject(server, "lock", out byte[] tarball);
+        if (dotnetFileLockingOff)
+        {
+            project.BuildEnvironment["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1";
+        }
+
         string lockFile = Path.Combine(project.DownloadFolder, "zlib", ".lock");
         string landed = project.DownloadedPath("zlib", "zlib-1.3.1.tar.gz");
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);

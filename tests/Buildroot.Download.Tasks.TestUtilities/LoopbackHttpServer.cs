@@ -6,7 +6,7 @@ using System.Text;
 namespace Buildroot.Download.Tasks.TestUtilities;
 
 /// <summary>
-/// A real HTTP/1.1 server on 127.0.0.1, small enough to misbehave on purpose: it serves
+/// A real HTTP/1.1 server on 127.0.0.1 (or another loopback address, ::1), small enough to misbehave on purpose: it serves
 /// files set by the test, records every request, and can answer 500 (or 503 with
 /// <c>Retry-After</c>), drop or reset the connection, serve other bytes than announced, be slow,
 /// trickle, or never answer at all — each for a given number of requests to a path. It also answers proxy-style requests (<c>GET http://host/path</c>),
@@ -29,10 +29,17 @@ public sealed class LoopbackHttpServer : IDisposable
     private int _mostInFlight;
 
     public LoopbackHttpServer()
+        : this(IPAddress.Loopback)
     {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+    }
+
+    /// <summary>A server on <paramref name="address"/> (<see cref="IPAddress.IPv6Loopback"/>, say).</summary>
+    public LoopbackHttpServer(IPAddress address)
+    {
+        _listener = new TcpListener(address, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        BaseUri = $"http://{new IPEndPoint(address, Port)}";
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -75,8 +82,8 @@ public sealed class LoopbackHttpServer : IDisposable
     /// <summary>Completes once a client has received the first bytes of a trickled body.</summary>
     public Task BodyStarted => _bodyStarted.Task;
 
-    /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>, without a trailing slash.</summary>
-    public string BaseUri => $"http://127.0.0.1:{Port}";
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;</c> (<c>http://[::1]:&lt;port&gt;</c>), without a trailing slash.</summary>
+    public string BaseUri { get; }
 
     /// <summary>What a <see cref="Fault.RetryAfter"/> answer asks for.</summary>
     public int RetryAfterSeconds { get; set; } = 1;

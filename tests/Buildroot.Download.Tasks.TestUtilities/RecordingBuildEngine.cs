@@ -23,6 +23,12 @@ public sealed class RecordingBuildEngine : IBuildEngine4
 
     public IEnumerable<string> ErrorCodes => Errors.Select(e => e.Code);
 
+    /// <summary>
+    /// Called with each event as it is logged, in the form of <see cref="Transcript"/>'s lines: a
+    /// process of its own (the vendoring probe) prints them as they come, so a test can see it wait.
+    /// </summary>
+    public Action<string>? Echo { get; init; }
+
     public IEnumerable<string> WarningCodes => Warnings.Select(w => w.Code);
 
     /// <summary>Everything logged, one line per event, for assertion messages.</summary>
@@ -42,11 +48,23 @@ public sealed class RecordingBuildEngine : IBuildEngine4
 
     public bool IsRunningMultipleNodes => false;
 
-    public void LogErrorEvent(BuildErrorEventArgs e) => _errors.Enqueue(e);
+    public void LogErrorEvent(BuildErrorEventArgs e)
+    {
+        _errors.Enqueue(e);
+        Echo?.Invoke($"error {e.Code}: {e.Message}");
+    }
 
-    public void LogWarningEvent(BuildWarningEventArgs e) => _warnings.Enqueue(e);
+    public void LogWarningEvent(BuildWarningEventArgs e)
+    {
+        _warnings.Enqueue(e);
+        Echo?.Invoke($"warning {e.Code}: {e.Message}");
+    }
 
-    public void LogMessageEvent(BuildMessageEventArgs e) => _messages.Enqueue(e);
+    public void LogMessageEvent(BuildMessageEventArgs e)
+    {
+        _messages.Enqueue(e);
+        Echo?.Invoke($"message: {e.Message}");
+    }
 
     public void LogCustomEvent(CustomBuildEventArgs e)
     {

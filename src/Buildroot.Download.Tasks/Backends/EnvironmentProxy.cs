@@ -1,11 +1,12 @@
 using System.Net;
+using Buildroot.Download.Tasks.Infrastructure;
 
 namespace Buildroot.Download.Tasks.Backends;
 
 /// <summary>
 /// The proxy settings wget and curl users already have: <c>http_proxy</c>, <c>https_proxy</c>
-/// (each also upper-case), <c>all_proxy</c> as a fallback, and <c>no_proxy</c> (a comma-separated
-/// list of host names or domain suffixes, or <c>*</c>). Credentials in a proxy URL
+/// (each also upper-case), <c>all_proxy</c> as a fallback (<see cref="ProxySetting"/>), and
+/// <c>no_proxy</c> (<see cref="NoProxyList"/>). Credentials in a proxy URL
 /// (<c>http://user:pass@proxy:3128</c>) answer the proxy's challenge.
 /// <para>
 /// .NET's own default proxy reads the same variables, but only once per process. The variables
@@ -15,6 +16,8 @@ namespace Buildroot.Download.Tasks.Backends;
 /// </summary>
 internal sealed class EnvironmentProxy : IWebProxy
 {
+    private static readonly string[] Variables = ["http_proxy", "https_proxy", "all_proxy"];
+
     private readonly Func<string, string?> _variable;
 
     public EnvironmentProxy(Func<string, string?> variable)
@@ -31,90 +34,33 @@ internal sealed class EnvironmentProxy : IWebProxy
     public bool IsBypassed(Uri host) => ProxyFor(host) is null;
 
     /// <summary>
-    /// Why the proxy for <paramref name="destination"/> cannot be used, or null: .NET's handler
-    /// speaks only http, https, socks4, socks4a and socks5 proxies, and would throw a bare
-    /// <see cref="NotSupportedException"/> for any other (it cannot be told from here: an
-    /// exception out of <see cref="GetProxy"/> makes it connect directly instead).
+    /// Throws <see cref="MessageCodes.InvalidProxySetting"/> when the variable a request to
+    /// <paramref name="destination"/> would use is not a usable proxy. Call it before each request:
+    /// .NET's handler takes an exception out of <see cref="GetProxy"/> for "no proxy" and connects
+    /// directly, which is what a broken proxy setting must never do.
     /// </summary>
-    public string? Refusal(Uri destination) =>
-        ProxyFor(destination) is { Scheme: not ("http" or "https" or "socks4" or "socks4a" or "socks5") } proxy
-            ? $"the proxy {WithoutUserInfo(proxy)}, which the environment gives for {destination.Scheme} URLs ({destination.Scheme}_proxy or all_proxy), is not an http, https, socks4, socks4a, socks5 or socks5h proxy"
-            : null;
+    public void Check(Uri destination) => _ = ProxyFor(destination);
 
     private Uri? ProxyFor(Uri destination)
     {
-        Uri? proxy = destination.Scheme.ToLowerInvariant() switch
+        string? name = destination.Scheme.ToLowerInvariant() switch
         {
-            "http" => Setting("http_proxy") ?? Setting("all_proxy"),
-            "https" => Setting("https_proxy") ?? Setting("all_proxy"),
+            "http" => "http_proxy",
+            "https" => "https_proxy",
             _ => null,
         };
-        return proxy is not null && !IsExcluded(destination.IdnHost) ? proxy : null;
-    }
-
-    private Uri? Setting(string name)
-    {
-        string? value = _variable(name) is { Length: > 0 } lower ? lower : _variable(name.ToUpperInvariant());
-        if (string.IsNullOrWhiteSpace(value))
+        if (name is null || IsExcluded(destination.IdnHost))
         {
             return null;
         }
 
-        // wget and curl accept "proxy:3128" without a scheme and mean http.
-        value = value.Trim();
-        string withScheme = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out Uri? proxy))
-        {
-            return null;
-        }
-
-        // curl's socks5h has the proxy resolve the host name: what .NET's socks5 does (it sends the name).
-        return proxy.Scheme == "socks5h" ? new UriBuilder(proxy) { Scheme = "socks5" }.Uri : proxy;
+        return ProxySetting.Read(name, _variable) ?? ProxySetting.Read("all_proxy", _variable);
     }
 
     private bool IsExcluded(string host)
     {
         string? list = _variable("no_proxy") is { Length: > 0 } lower ? lower : _variable("NO_PROXY");
-        if (string.IsNullOrWhiteSpace(list))
-        {
-            return false;
-        }
-
-        host = host.Trim('[', ']');
-        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string entry = HostOf(raw);
-            if (entry == "*")
-            {
-                return true;
-            }
-
-            // "example.com" and ".example.com" both cover example.com and its subdomains, as in curl.
-            string domain = entry.TrimStart('*').TrimStart('.');
-            if (domain.Length > 0 &&
-                (host.Equals(domain, StringComparison.OrdinalIgnoreCase) ||
-                 host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>An entry without its port (<c>host:8080</c>) or IPv6 brackets (<c>[::1]</c>).</summary>
-    private static string HostOf(string entry)
-    {
-        if (entry.StartsWith('['))
-        {
-            int close = entry.IndexOf(']', StringComparison.Ordinal);
-            return close > 0 ? entry[1..close] : entry;
-        }
-
-        int colon = entry.LastIndexOf(':');
-        return colon > 0 && entry.IndexOf(':', StringComparison.Ordinal) == colon && entry[(colon + 1)..].All(char.IsAsciiDigit)
-            ? entry[..colon]
-            : entry;
+        return !string.IsNullOrWhiteSpace(list) && NoProxyList.Covers(list, host);
     }
 
     private static Uri WithoutUserInfo(Uri proxy) =>
@@ -122,9 +68,9 @@ internal sealed class EnvironmentProxy : IWebProxy
 
     private NetworkCredential? CredentialFor(Uri proxy)
     {
-        foreach (string name in new[] { "http_proxy", "https_proxy", "all_proxy" })
+        foreach (string name in Variables)
         {
-            if (Setting(name) is { UserInfo.Length: > 0 } configured &&
+            if (ReadOrNull(name) is { UserInfo.Length: > 0 } configured &&
                 configured.Host.Equals(proxy.Host, StringComparison.OrdinalIgnoreCase) &&
                 configured.Port == proxy.Port)
             {
@@ -136,6 +82,19 @@ internal sealed class EnvironmentProxy : IWebProxy
         }
 
         return null;
+    }
+
+    /// <summary>A variable's proxy, null when it is not set or not usable (a request that uses it was refused by <see cref="Check"/>).</summary>
+    private Uri? ReadOrNull(string name)
+    {
+        try
+        {
+            return ProxySetting.Read(name, _variable);
+        }
+        catch (BrdlException)
+        {
+            return null;
+        }
     }
 
     private sealed class ProxyUrlCredentials(EnvironmentProxy owner) : ICredentials

@@ -114,11 +114,7 @@ internal sealed class HttpDownloader : IDisposable
     /// </summary>
     internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_proxy.Refusal(request.RequestUri!) is { } refusal)
-        {
-            throw new HttpRequestException(refusal);
-        }
-
+        _proxy.Check(request.RequestUri!);
         request.Headers.UserAgent.Add(UserAgent);
         return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
@@ -286,11 +282,7 @@ internal sealed class HttpDownloader : IDisposable
         Uri current = target.Uri;
         for (int redirects = 0; ; redirects++)
         {
-            if (_proxy.Refusal(current) is { } refusal)
-            {
-                throw new FailedTry(refusal, transient: false, " Set the proxy variables to an http:// or socks5:// proxy, or add the host to no_proxy.");
-            }
-
+            _proxy.Check(current); // each redirect too: another scheme, another variable
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             request.Headers.UserAgent.Add(UserAgent);
             if (IsSameOrigin(current, target.Uri))

@@ -4,16 +4,17 @@ namespace Buildroot.Download.Tasks.Infrastructure;
 
 /// <summary>
 /// An exclusive lock on a file, shared with every process on the machine (and with
-/// Buildroot's own <c>flock(1)</c> on the same file): on Linux a <see cref="FileStream"/>
-/// opened with <see cref="FileShare.None"/> takes a non-blocking <c>flock(LOCK_EX)</c>, so we
-/// retry until it is ours. The kernel drops it when the holder dies, so a crashed build never
+/// Buildroot's own <c>flock(1)</c> on the same file): a non-blocking <c>flock(LOCK_EX)</c>
+/// (<see cref="FileLock"/>, whatever .NET's own file locking is set to), retried until it is
+/// ours. The kernel drops it when the holder dies, so a crashed build never
 /// leaves a stale lock behind. Two threads of one process exclude each other too, because
 /// each open has its own file description.
 /// </summary>
 /// <remarks>
 /// Only "another process holds it" is worth waiting for; any other failure to open or lock the
 /// file (a read-only or missing folder, an I/O error, a permission) is a
-/// <see cref="MessageCodes.LockUnavailable"/> error at once. While it waits, the build says who
+/// <see cref="MessageCodes.LockUnavailable"/> error at once, and a file system that cannot lock
+/// at all is <see cref="MessageCodes.LockNotSupported"/>. While it waits, the build says who
 /// holds the lock (<see cref="LockHolder"/>) and says it again every <see cref="ReminderInterval"/>.
 /// </remarks>
 internal static class CrossProcessLock
@@ -100,36 +101,22 @@ internal static class CrossProcessLock
         {
             try
             {
-                // ReadWrite, for our record; unbuffered, as the one write (the record) is written whole.
-                return new FileStream(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                // ReadWrite, for our record.
+                return FileLock.TryOpenExclusive(lockFilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
             }
             catch (UnauthorizedAccessException) when (File.Exists(lockFilePath))
             {
                 // A lock file we may not write: another user made it (0644 under umask 022, in a
                 // download folder a group shares). flock(2) needs no write access, and Buildroot's
                 // flock(1) opens it read-only: so do we, and hold the lock without a record.
-                return new FileStream(lockFilePath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
+                return FileLock.TryOpenExclusive(lockFilePath, FileMode.Open, FileAccess.Read);
             }
-        }
-        catch (IOException e) when (IsHeldByAnother(e))
-        {
-            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Unavailable(lockFilePath, purpose, e.Message, e);
         }
     }
-
-    /// <summary>
-    /// flock's EWOULDBLOCK, which .NET reports as an <see cref="IOException"/> carrying the errno
-    /// (Windows: a sharing or lock violation). Every other error is not contention.
-    /// </summary>
-    private static bool IsHeldByAnother(IOException e) =>
-        e.GetType() == typeof(IOException) &&
-        (OperatingSystem.IsWindows()
-            ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
-            : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35)); // EWOULDBLOCK: 11 on Linux, 35 on the BSDs and macOS
 
     private static BrdlException Unavailable(string lockFilePath, string purpose, string cause, Exception inner) =>
         new(

@@ -21,6 +21,7 @@ internal static class MessageCodes
     public const string UnknownPostProcess = "BRDL0009";
     public const string InvalidSetting = "BRDL0010";
     public const string SubmodulesNeedGit = "BRDL0011";
+    public const string InvalidProxySetting = "BRDL0012";
 
     // 0025-0049: the build itself (which MSBuild runs us) and the Buildroot… properties.
     /// <summary>Raised by the .targets (an Error task), never by C#: the task assembly cannot load there.</summary>
@@ -81,6 +82,7 @@ internal static class MessageCodes
     public const string ToolNotFound = "BRDL0602";
     public const string ToolTimedOut = "BRDL0603";
     public const string LockUnavailable = "BRDL0604";
+    public const string LockNotSupported = "BRDL0605";
     public const string ToolStalled = "BRDL0610";
 
     // 07xx: Buildroot-style .mk manifests.

@@ -80,7 +80,9 @@ internal sealed class ScratchSpace : IDisposable
             try
             {
                 Directory.CreateDirectory(_root);
-                _ownerLock = new FileStream(folder + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+                // A new file: nobody else can hold its lock.
+                _ownerLock = FileLock.TryOpenExclusive(folder + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite)
+                    ?? throw new IOException($"{folder + LockSuffix} was locked by another process as soon as it was made.");
                 Directory.CreateDirectory(folder);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -141,12 +143,16 @@ internal sealed class ScratchSpace : IDisposable
         return !Directory.Exists(folder);
     }
 
-    /// <summary>The lock, if no live build holds it (it is never created: a missing file was reclaimed by someone else).</summary>
+    /// <summary>
+    /// The lock, if no live build holds it (it is never created: a missing file was reclaimed by
+    /// someone else). A file system that cannot lock is an error: it could not tell a live build's
+    /// folder from a dead one's.
+    /// </summary>
     private static FileStream? TryTake(string lockFile)
     {
         try
         {
-            return new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return FileLock.TryOpenExclusive(lockFile, FileMode.Open, FileAccess.ReadWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -252,7 +252,7 @@ public sealed class CrossProcessLockTests
     }
 
     /// <summary>Whether util-linux <c>flock --nonblock</c> gets the lock at once.</summary>
-    private static async Task<bool> FlockGetsItAtOnceAsync(string lockFile)
+    internal static async Task<bool> FlockGetsItAtOnceAsync(string lockFile)
     {
         using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", lockFile, "true"]))!;
         await probe.WaitForExitAsync();

@@ -14,6 +14,10 @@ internal static class VendorProbe
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Starts a probe; <paramref name="commandPrefix"/> is a command that runs it (<c>strace …</c>),
+    /// which gets the path of dotnet and the probe's arguments after its own.
+    /// </summary>
     public static Process Start(
         string kind,
         string archive,
@@ -21,10 +25,11 @@ internal static class VendorProbe
         string outputArchive,
         string? toolPath = null,
         string? goProxy = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null,
+        IReadOnlyList<string>? commandPrefix = null)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var startInfo = new ProcessStartInfo(dotnet)
+        var startInfo = new ProcessStartInfo(commandPrefix is [var first, ..] ? first : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -32,6 +37,7 @@ internal static class VendorProbe
         };
         string[] arguments =
         [
+            .. commandPrefix is { Count: > 0 } ? [.. commandPrefix.Skip(1), dotnet] : Array.Empty<string>(),
             "exec",
             Path.Combine(AppContext.BaseDirectory, "Buildroot.Download.Tasks.VendorProbe.dll"),
             kind, archive, downloadDirectory, outputArchive, toolPath ?? string.Empty,
