@@ -34,10 +34,20 @@ internal sealed class DownloadRun
         using var buildFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _settings.Parallelism), CancellationToken = buildFailed.Token };
 
+        // Packages whose stamps vouch for every file are settled first, on plain threads: a build
+        // with nothing to download then runs none of the download machinery (with 1,000 packages,
+        // compiling and running it was a third of such a build's time).
+        Parallel.For(0, packages.Count, options, index => results[index] = downloader.KeptByTheirStamps(packages[index]) ?? default);
+        int[] toDownload = Enumerable.Range(0, packages.Count).Where(index => results[index].IsDefault).ToArray();
+        if (toDownload.Length == 0)
+        {
+            return results.SelectMany(files => files).ToImmutableArray();
+        }
+
         try
         {
             await Parallel.ForEachAsync(
-                packages.Select((package, index) => (package, index)),
+                toDownload.Select(index => (package: packages[index], index)),
                 options,
                 async (item, token) =>
                 {

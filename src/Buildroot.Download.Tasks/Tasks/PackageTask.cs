@@ -188,7 +188,10 @@ public abstract class PackageTask : BuildrootTask
             Dictionary<string, string> metadata = MetadataOf(item);
             foreach ((string name, string value) in metadata)
             {
-                credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
+                if (SecretRedactor.HoldsPassword(value)) // the message only for a value that needs it: there are thousands
+                {
+                    credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
+                }
             }
 
             try
