@@ -64,4 +64,17 @@ public sealed class PackageLoadTests(PackedPackage package, ITestOutputHelper ou
 
         project.FilesInDownloadFolder().ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task The_MSBuild_of_SDK_10_runs_the_task_assembly_built_and_compiled_ahead_of_time_for_dotnet_10()
+    {
+        using var project = new EndToEndProject(package, output, "load10");
+        project.WriteProject("""<BuildrootPackage Include="zlib" Version="1.3.1" Site="https://zlib.net" />""");
+
+        // -v:d: MSBuild then says which file each task comes from.
+        BuildResult result = await project.RunTargetAsync("BuildrootShowInfo", "-v:d");
+
+        result.ShouldSucceed();
+        result.Output.ShouldMatch(@"Using ""ShowBuildrootInfo"" task from assembly ""[^""]*[/\\]tasks[/\\]net10\.0[/\\]Buildroot\.Download\.Tasks\.dll""");
+    }
 }

@@ -60,9 +60,25 @@ public sealed partial class PackageMetadataTests(PackedPackage package)
                 "buildMultiTargeting/Buildroot.Download.Tasks.targets",
                 "buildTransitive/Buildroot.Download.Tasks.props",
                 "buildTransitive/Buildroot.Download.Tasks.targets",
+                "tasks/net10.0/Buildroot.Download.Tasks.deps.json",
+                "tasks/net10.0/Buildroot.Download.Tasks.dll",
                 "tasks/net8.0/Buildroot.Download.Tasks.deps.json",
                 "tasks/net8.0/Buildroot.Download.Tasks.dll",
             ]);
+    }
+
+    [Fact]
+    public void The_task_assembly_for_dotnet_10_is_compiled_ahead_of_time_and_the_one_for_dotnet_8_is_plain_IL()
+    {
+        // ReadyToRun code is what spares a fresh build node compiling the tasks; the runtime takes it
+        // only from an image made for its own major version, so the .NET 8 one carries none.
+        using (var net10 = new PEReader(new MemoryStream(EntryBytes("tasks/net10.0/Buildroot.Download.Tasks.dll"))))
+        {
+            net10.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size.ShouldBeGreaterThan(0, "the net10.0 assembly holds ReadyToRun code");
+        }
+
+        using var net8 = new PEReader(new MemoryStream(EntryBytes("tasks/net8.0/Buildroot.Download.Tasks.dll")));
+        net8.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size.ShouldBe(0, "the net8.0 assembly is IL only");
     }
 
     [Fact]
@@ -79,10 +95,12 @@ public sealed partial class PackageMetadataTests(PackedPackage package)
         readme.ShouldContain($"{DeclaredRepositoryUrl}/blob/main/docs/behaviour.md");
     }
 
-    [Fact]
-    public void The_task_assembly_embeds_its_pdb_with_source_link_to_the_built_commit()
+    [Theory]
+    [InlineData("net8.0")]
+    [InlineData("net10.0")]
+    public void The_task_assembly_embeds_its_pdb_with_source_link_to_the_built_commit(string framework)
     {
-        using var peReader = new PEReader(new MemoryStream(EntryBytes("tasks/net8.0/Buildroot.Download.Tasks.dll")));
+        using var peReader = new PEReader(new MemoryStream(EntryBytes($"tasks/{framework}/Buildroot.Download.Tasks.dll")));
         DebugDirectoryEntry embedded = peReader.ReadDebugDirectory().Single(entry => entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
         using MetadataReaderProvider pdb = peReader.ReadEmbeddedPortablePdbDebugDirectoryData(embedded);
         MetadataReader reader = pdb.GetMetadataReader();

@@ -57,6 +57,7 @@ public sealed class Sdk8HostTests(PackedPackage package, ITestOutputHelper outpu
 
         download.ShouldContain("host runtime: .NET 8.0.");
         download.ShouldContain("host MSBuild: 17.11.");
+        download.ShouldMatch(@"tasks assembly: [^\n]*[/\\]tasks[/\\]net8\.0[/\\]Buildroot\.Download\.Tasks\.dll");
         File.ReadAllBytes(project.DownloadedPath("greeting", "greeting-1.0.tar.gz")).ShouldBe(tarball);
         string vendored = project.DownloadedPath("go-hello", "go-hello-1.0-go2.tar.gz");
         TarContents.Names(vendored).ShouldContain("go-hello-1.0/vendor/modules.txt");

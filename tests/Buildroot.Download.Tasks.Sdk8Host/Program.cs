@@ -29,6 +29,9 @@ string engine = typeof(BuildManager).Assembly.Location;
 Console.WriteLine($"host MSBuild: {FileVersionInfo.GetVersionInfo(engine).ProductVersion} ({engine})");
 
 using var collection = new ProjectCollection(properties);
+
+// Which task assembly the package's .props chose for this MSBuild (they choose by the runtime).
+Console.WriteLine($"tasks assembly: {new Project(project, properties, toolsVersion: null, collection).GetPropertyValue("BuildrootDownloadTasksAssembly")}");
 var parameters = new BuildParameters(collection)
 {
     Loggers = [new ConsoleLogger(LoggerVerbosity.Normal)],

@@ -34,10 +34,20 @@ internal sealed class DownloadRun
         using var buildFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _settings.Parallelism), CancellationToken = buildFailed.Token };
 
+        // Packages whose stamps vouch for every file are settled first, on plain threads: a build
+        // with nothing to download then runs none of the download machinery (with 1,000 packages,
+        // compiling and running it was a third of such a build's time).
+        Parallel.For(0, packages.Count, options, index => results[index] = downloader.KeptByTheirStamps(packages[index]) ?? default);
+        List<int> toDownload = IndicesOfUnsettled(results);
+        if (toDownload.Count == 0)
+        {
+            return FilesOf(results);
+        }
+
         try
         {
             await Parallel.ForEachAsync(
-                packages.Select((package, index) => (package, index)),
+                toDownload.Select(index => (package: packages[index], index)),
                 options,
                 async (item, token) =>
                 {
@@ -72,7 +82,36 @@ internal sealed class DownloadRun
             }
         }
 
-        return results.Where(files => !files.IsDefault).SelectMany(files => files).ToImmutableArray();
+        return FilesOf(results);
+    }
+
+    private static List<int> IndicesOfUnsettled(ImmutableArray<DownloadedFile>[] results)
+    {
+        var indices = new List<int>();
+        for (int index = 0; index < results.Length; index++)
+        {
+            if (results[index].IsDefault)
+            {
+                indices.Add(index);
+            }
+        }
+
+        return indices;
+    }
+
+    /// <summary>The files of the packages that succeeded, in order (plain loops: a no-op build with 1,000 packages runs this too).</summary>
+    private static ImmutableArray<DownloadedFile> FilesOf(ImmutableArray<DownloadedFile>[] results)
+    {
+        var files = ImmutableArray.CreateBuilder<DownloadedFile>(results.Length);
+        foreach (ImmutableArray<DownloadedFile> package in results)
+        {
+            if (!package.IsDefault)
+            {
+                files.AddRange(package);
+            }
+        }
+
+        return files.ToImmutable();
     }
 
     private void WarnAboutTransientPackages(IReadOnlyList<PackageSpec> packages)

@@ -26,15 +26,30 @@ internal sealed class PackageDownloader
         _wrapper = new DownloadWrapper(settings, _folder, services);
     }
 
+    /// <summary>
+    /// The path of a build with nothing to download: the package's files when their stamps vouch
+    /// for every one; null when anything is to be done (or told) under the lock. A file only ever
+    /// appears under its final name by an atomic rename, and its stamp is written after it, so
+    /// such stamps need neither the lock nor the network (nor, mostly, the hash files).
+    /// </summary>
+    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package)
+    {
+        try
+        {
+            return _wrapper.KeptByTheirStamps(package, DownloadPlanner.Plan(package, _settings), () => HashFileSet.Read(package.HashFiles));
+        }
+        catch (BrdlException)
+        {
+            return null; // a hash file that cannot be read: DownloadAsync reports it
+        }
+    }
+
     public async Task<ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, CancellationToken cancellationToken)
     {
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
         HashFileSet? hashFiles = null;
         HashFileSet HashFiles() => hashFiles ??= HashFileSet.Read(package.HashFiles);
 
-        // The path of a build with nothing to download: a file only ever appears under its final
-        // name by an atomic rename, and its stamp is written after it, so stamps that vouch for
-        // every file need neither the lock nor the network (nor, mostly, the hash files).
         if (_wrapper.KeptByTheirStamps(package, files, HashFiles) is { } kept)
         {
             return kept;

@@ -157,11 +157,18 @@ internal static class VerifiedStamp
     }
 
     /// <summary>The lines that name <paramref name="hashFiles"/> with their fingerprints: how a stamp records them, and how they are compared.</summary>
-    private static string[] HashFileLines(List<(FileFingerprint Fingerprint, string Path)> hashFiles) =>
-    [
-        HashFilesCount + hashFiles.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        .. hashFiles.Select(file => $"{HashFileLine}{file.Fingerprint} {file.Path}"),
-    ];
+    private static string[] HashFileLines(List<(FileFingerprint Fingerprint, string Path)> hashFiles)
+    {
+        // A plain loop: this runs for every package of a build with nothing to download.
+        var lines = new string[hashFiles.Count + 1];
+        lines[0] = HashFilesCount + hashFiles.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < hashFiles.Count; i++)
+        {
+            lines[i + 1] = $"{HashFileLine}{hashFiles[i].Fingerprint} {hashFiles[i].Path}";
+        }
+
+        return lines;
+    }
 
     /// <summary>The file's fingerprint as a stamp writes it; a missing file throws (and so is not vouched for).</summary>
     private static string Fingerprint(string filePath) =>

@@ -73,11 +73,27 @@ internal static class SmallTextFile
             bytes = bytes[byteOrderMark.Length..];
         }
 
-        var lines = new List<string>();
-        using var reader = new StringReader(Utf8.GetString(bytes));
-        while (reader.ReadLine() is { } line)
+        // Split on the bytes, as StringReader.ReadLine splits the text (\n, \r or \r\n ends a line;
+        // neither byte occurs inside a UTF-8 sequence), decoding each line on its own: no copy of
+        // the whole text is made only to be cut up.
+        var lines = new List<string>(8);
+        while (!bytes.IsEmpty)
         {
-            lines.Add(line);
+            int end = bytes.IndexOfAny((byte)'\r', (byte)'\n');
+            if (end < 0)
+            {
+                lines.Add(Utf8.GetString(bytes));
+                break;
+            }
+
+            lines.Add(Utf8.GetString(bytes[..end]));
+            int next = end + 1;
+            if (bytes[end] == '\r' && next < bytes.Length && bytes[next] == '\n')
+            {
+                next++;
+            }
+
+            bytes = bytes[next..];
         }
 
         return lines.ToArray();

@@ -185,10 +185,13 @@ public abstract class PackageTask : BuildrootTask
         foreach (ITaskItem item in Packages)
         {
             DeferredLocation declared = declarations.Of(item);
-            Dictionary<string, string> metadata = MetadataOf(item);
+            IReadOnlyDictionary<string, string> metadata = MetadataOf(item);
             foreach ((string name, string value) in metadata)
             {
-                credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
+                if (SecretRedactor.HoldsPassword(value)) // the message only for a value that needs it: there are thousands
+                {
+                    credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
+                }
             }
 
             try
@@ -211,10 +214,19 @@ public abstract class PackageTask : BuildrootTask
         return failed ? null : specs.ToImmutable();
     }
 
-    private static Dictionary<string, string> MetadataOf(ITaskItem item)
+    private static IReadOnlyDictionary<string, string> MetadataOf(ITaskItem item)
     {
+        IDictionary clone = item.CloneCustomMetadata();
+
+        // MSBuild's clone is already a fresh case-insensitive dictionary of unescaped values: kept
+        // as it is, rather than copied, when it says so (a thousand packages, a thousand copies).
+        if (clone is Dictionary<string, string> typed && typed.Comparer.Equals("Version", "VERSION"))
+        {
+            return typed;
+        }
+
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in item.CloneCustomMetadata())
+        foreach (DictionaryEntry entry in clone)
         {
             metadata[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
         }

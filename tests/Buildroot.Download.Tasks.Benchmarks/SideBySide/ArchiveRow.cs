@@ -55,6 +55,7 @@ internal static class ArchiveRow
         double net = package.Median - idle.Median;
         double beyondRuntime = package.MedianPeakMiB - idle.MedianPeakMiB;
         Console.WriteLine($"   net of process start-up: {BenchContext.Seconds(net)}; memory beyond the runtime {beyondRuntime:0.0} MiB");
+        PrintWhereTheTimeGoes(package, idle, gzip);
         if (buildroot is null)
         {
             yield return DownloadRows.Skipped("archive of a 13,761-file tree (79 MiB)", context.SkipReasonWithoutScripts, $"{BenchContext.Seconds(net)}, {beyondRuntime:0} MiB");
@@ -72,7 +73,28 @@ internal static class ArchiveRow
             net <= 0.8 * buildroot.Median && beyondRuntime <= 16);
     }
 
-    /// <summary>The child's work: one archive, as the git backend makes it.</summary>
+    /// <summary>
+    /// The profile that says what limits the row: gzip's own CPU time inside the package's archive
+    /// (it must be GNU gzip's bytes, so gzip's work is the floor), against the writer's and the
+    /// runtime's, and gzip alone on the finished tar.
+    /// </summary>
+    private static void PrintWhereTheTimeGoes(Series package, Series idle, Series? gzipAlone)
+    {
+        double[] gzipCpu = package.Samples.Select(s => ProcessCpu.Find(s.Output)?.ChildrenSeconds ?? double.NaN).ToArray();
+        double[] ownCpu = package.Samples.Select(s => ProcessCpu.Find(s.Output)?.OwnSeconds ?? double.NaN).ToArray();
+        double[] idleCpu = idle.Samples.Select(s => ProcessCpu.Find(s.Output)?.OwnSeconds ?? double.NaN).ToArray();
+        if (gzipCpu.Any(double.IsNaN))
+        {
+            return; // no /proc here
+        }
+
+        string floor = gzipAlone is null ? string.Empty : $"; gzip alone on the finished tar: {BenchContext.Seconds(gzipAlone.Median)} wall";
+        Console.WriteLine(
+            $"   where the time goes (CPU, medians): gzip {BenchContext.Seconds(Series.MedianOf(gzipCpu))}, " +
+            $"the writer {BenchContext.Seconds(Series.MedianOf(ownCpu) - Series.MedianOf(idleCpu))} beyond the idle runtime, running beside it{floor}");
+    }
+
+    /// <summary>The child's work: one archive, as the git backend makes it; then its CPU time and gzip's.</summary>
     public static int Child(string[] arguments)
     {
         var request = new ArchiveRequest(
@@ -83,6 +105,7 @@ internal static class ArchiveRow
             ImmutableArray<string>.Empty,
             "gzip") { Quiet = true };
         ReproducibleArchive.CreateAsync(request, new ProcessRunner(new SilentLog()), CancellationToken.None).GetAwaiter().GetResult();
+        Console.WriteLine(ProcessCpu.OfThisProcess());
         return 0;
     }
 
@@ -93,6 +116,7 @@ internal static class ArchiveRow
     public static int IdleChild()
     {
         new ProcessRunner(new SilentLog()).RunAsync(new ExternalCommand("true") { Quiet = true }, CancellationToken.None).GetAwaiter().GetResult();
+        Console.WriteLine(ProcessCpu.OfThisProcess());
         return 0;
     }
 
