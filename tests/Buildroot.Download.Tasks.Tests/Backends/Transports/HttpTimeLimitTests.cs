@@ -82,8 +82,9 @@ public sealed class HttpTimeLimitTests : IDisposable
     public async Task A_slow_server_that_keeps_sending_is_not_stalled_however_long_it_takes()
     {
         // 4 KiB every 100 ms: 64 KiB take 1.6 s, longer than the stall limit, and every window sees
-        // progress. The limit leaves a loaded machine room to pause the server for most of a second.
-        TimeSpan stall = TimeSpan.FromSeconds(1);
+        // progress. The limit leaves a loaded machine room to pause the server for well over a
+        // second (with 1 s, a CI agent under load once paused it long enough to fail).
+        TimeSpan stall = TimeSpan.FromSeconds(1.5);
         _server.Misbehave(ServedPath, Fault.Trickle);
         BackendRequest request = Request(_folder, Site, File, _log) with { Limits = StallAfter(stall) };
         var clock = Stopwatch.StartNew();
