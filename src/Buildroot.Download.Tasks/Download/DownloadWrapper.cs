@@ -47,8 +47,7 @@ internal sealed class DownloadWrapper
     /// at more closely, under the lock. Reads one small stamp and one status per file, and one
     /// status per hash file; the hash files themselves only when a stamp does not name them as they are.
     /// </summary>
-    /// <param name="hashFiles">The package's hash files, read on first call.</param>
-    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files, Func<HashFileSet> hashFiles)
+    public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package, ImmutableArray<PlannedFile> files)
     {
         if (package.TransientDownload)
         {
@@ -56,6 +55,7 @@ internal sealed class DownloadWrapper
         }
 
         string[]? hashFilesNow = VerifiedStamp.Describe(package.HashFiles);
+        HashFileSet? hashFiles = null; // read only when a stamp asks for the lines, then once for all files
         var kept = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
         foreach (PlannedFile file in files)
         {
@@ -66,7 +66,7 @@ internal sealed class DownloadWrapper
                     finalPath,
                     hashFilesNow,
                     inline,
-                    () => PackageHashChecks.Subject(package, file, hashFiles(), _settings).Expected))
+                    () => PackageHashChecks.Subject(package, file, hashFiles ??= HashFileSet.Read(package.HashFiles), _settings).Expected))
             {
                 return null;
             }

@@ -28,15 +28,16 @@ internal sealed class PackageDownloader
 
     /// <summary>
     /// The path of a build with nothing to download: the package's files when their stamps vouch
-    /// for every one; null when anything is to be done (or told) under the lock. A file only ever
-    /// appears under its final name by an atomic rename, and its stamp is written after it, so
-    /// such stamps need neither the lock nor the network (nor, mostly, the hash files).
+    /// for every one; null when anything is to be done (or told) under the lock, by
+    /// <see cref="DownloadAsync"/>. A file only ever appears under its final name by an atomic
+    /// rename, and its stamp is written after it, so such stamps need neither the lock nor the
+    /// network (nor, mostly, the hash files).
     /// </summary>
     public ImmutableArray<DownloadedFile>? KeptByTheirStamps(PackageSpec package)
     {
         try
         {
-            return _wrapper.KeptByTheirStamps(package, DownloadPlanner.Plan(package, _settings), () => HashFileSet.Read(package.HashFiles));
+            return _wrapper.KeptByTheirStamps(package, DownloadPlanner.Plan(package, _settings));
         }
         catch (BrdlException)
         {
@@ -44,16 +45,11 @@ internal sealed class PackageDownloader
         }
     }
 
+    /// <summary>Every file of the package, under its lock: each kept when good, else downloaded.</summary>
     public async Task<ImmutableArray<DownloadedFile>> DownloadAsync(PackageSpec package, CancellationToken cancellationToken)
     {
         ImmutableArray<PlannedFile> files = DownloadPlanner.Plan(package, _settings);
         HashFileSet? hashFiles = null;
-        HashFileSet HashFiles() => hashFiles ??= HashFileSet.Read(package.HashFiles);
-
-        if (_wrapper.KeptByTheirStamps(package, files, HashFiles) is { } kept)
-        {
-            return kept;
-        }
 
         using (await CrossProcessLock.AcquireAsync(_folder.LockPath(package), $"downloading {package.Name}", _services.Log, cancellationToken).ConfigureAwait(false))
         {
@@ -66,7 +62,7 @@ internal sealed class PackageDownloader
             var downloaded = ImmutableArray.CreateBuilder<DownloadedFile>(files.Length);
             foreach (PlannedFile file in files)
             {
-                downloaded.Add(await _wrapper.DownloadAsync(package, file, HashFiles(), cancellationToken).ConfigureAwait(false));
+                downloaded.Add(await _wrapper.DownloadAsync(package, file, hashFiles ??= HashFileSet.Read(package.HashFiles), cancellationToken).ConfigureAwait(false));
             }
 
             return downloaded.MoveToImmutable();

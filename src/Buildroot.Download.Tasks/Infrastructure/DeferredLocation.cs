@@ -13,8 +13,5 @@ internal sealed class DeferredLocation
     public DeferredLocation(Func<SourceLocation?> find) =>
         _location = new Lazy<SourceLocation?>(find, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>A location already known.</summary>
-    public DeferredLocation(SourceLocation? known) => _location = new Lazy<SourceLocation?>(known);
-
     public SourceLocation? Value => _location.Value;
 }

@@ -188,10 +188,7 @@ public abstract class PackageTask : BuildrootTask
             IReadOnlyDictionary<string, string> metadata = MetadataOf(item);
             foreach ((string name, string value) in metadata)
             {
-                if (SecretRedactor.HoldsPassword(value)) // the message only for a value that needs it: there are thousands
-                {
-                    credentials.WarnAboutPassword($"Package '{item.ItemSpec}': its {name} metadata", value, declared);
-                }
+                credentials.WarnAboutPassword(item.ItemSpec, name, value, declared);
             }
 
             try
